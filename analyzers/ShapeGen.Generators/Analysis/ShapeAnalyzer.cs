@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ShapeGen.Generators.Diagnostics;
+using ShapeGen.Generators.Engine;
+using ShapeGen.Generators.Parsing;
+
+namespace ShapeGen.Generators.Analysis;
+
+/// <summary>
+/// Reports the shape engine's findings on the offending attribute, so the IDE squiggles it. Diagnostics come from
+/// an analyzer rather than the generator: analyzers run in the IDE on every edit and honour .editorconfig severities.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ShapeAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.ShapeMismatch,
+        DiagnosticDescriptors.DroppedRowsOrColumns,
+        DiagnosticDescriptors.NonPositiveSize,
+        DiagnosticDescriptors.InvalidArgument,
+        DiagnosticDescriptors.InvalidInput,
+        DiagnosticDescriptors.NotPartial,
+        DiagnosticDescriptors.WrongRank);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var layers = NetworkReader.Read(type, out bool broken);
+        // A half-typed attribute already has a compiler error; shape messages about it would only be noise.
+        if (layers.IsEmpty || broken) return;
+
+        if (PartialCheck.FirstNonPartial(type) is { } notPartial)
+        {
+            string which = SymbolEqualityComparer.Default.Equals(notPartial, type)
+                ? $"'{type.Name}' carries ShapeGen layer attributes but is not partial, so ShapeGen cannot add its members. Declare it 'partial {KindWord(type)} {type.Name}'."
+                : $"'{type.Name}' is nested in '{notPartial.Name}', which is not partial, so ShapeGen cannot add members to it. Declare '{notPartial.Name}' partial too.";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(notPartial, context), which));
+        }
+        else if (type.IsStatic)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(type, context),
+                $"'{type.Name}' is static; a network needs instances to hold its weights. Remove 'static'."));
+        }
+
+        var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers));
+        foreach (var issue in analysis.Issues)
+        {
+            var location = issue.AttributeIndex >= 0
+                ? layers[issue.AttributeIndex].Attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
+                : null;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
+                location ?? IdentifierLocation(type, context), issue.Message));
+        }
+    }
+
+    private static string KindWord(INamedTypeSymbol type) => type.IsRecord ? "record" : type.IsValueType ? "struct" : "class";
+
+    private static Location IdentifierLocation(INamedTypeSymbol type, SymbolAnalysisContext context)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration)
+                return declaration.Identifier.GetLocation();
+        }
+        return type.Locations.Length > 0 ? type.Locations[0] : Location.None;
+    }
+}

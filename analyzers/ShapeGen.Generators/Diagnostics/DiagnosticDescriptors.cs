@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+using ShapeGen.Generators.Engine;
+
+namespace ShapeGen.Generators.Diagnostics;
+
+/// <summary>Every diagnostic ShapeGen reports. Messages come from the shape engine and carry the arithmetic and a fix.</summary>
+internal static class DiagnosticDescriptors
+{
+    public const string Category = "ShapeGen";
+    public const string HelpLinkBase = "https://github.com/shapegen/shapegen/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor ShapeMismatch = Create(
+        IssueIds.ShapeMismatch, "Shape or channel mismatch", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor DroppedRowsOrColumns = Create(
+        IssueIds.DroppedRowsOrColumns, "Valid padding never reads the last rows or columns", DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Create(
+        IssueIds.NonPositiveSize, "Output dimension would be zero or negative", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidArgument = Create(
+        IssueIds.InvalidArgument, "Invalid layer argument", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidInput = Create(
+        IssueIds.InvalidInput, "Missing, misplaced or invalid [Input]", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NotPartial = Create(
+        IssueIds.NotPartial, "A network type must be partial", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor WrongRank = Create(
+        IssueIds.WrongRank, "Input of the wrong rank", DiagnosticSeverity.Error);
+
+    /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
+    public static readonly DiagnosticDescriptor GeneratorFailure = Create(
+        "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);
+
+    public static DiagnosticDescriptor ForId(string id) => id switch
+    {
+        IssueIds.ShapeMismatch => ShapeMismatch,
+        IssueIds.DroppedRowsOrColumns => DroppedRowsOrColumns,
+        IssueIds.NonPositiveSize => NonPositiveSize,
+        IssueIds.InvalidArgument => InvalidArgument,
+        IssueIds.InvalidInput => InvalidInput,
+        IssueIds.NotPartial => NotPartial,
+        IssueIds.WrongRank => WrongRank,
+        _ => GeneratorFailure,
+    };
+
+    private static DiagnosticDescriptor Create(string id, string title, DiagnosticSeverity severity) => new(
+        id,
+        title,
+        messageFormat: "{0}",
+        Category,
+        severity,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + id + ".md");
+}

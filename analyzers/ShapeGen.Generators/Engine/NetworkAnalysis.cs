@@ -1,0 +1,27 @@
+using System.Linq;
+using ShapeGen.Generators.Common;
+
+namespace ShapeGen.Generators.Engine;
+
+/// <summary>The engine's verdict on a whole declaration.</summary>
+internal sealed record NetworkAnalysis(
+    string ModelName,
+    EquatableArray<int> InputShape,
+    EquatableArray<LayerResult> Layers,
+    EquatableArray<ShapeIssue> Issues)
+{
+    /// <summary>True when no error was found: the generator emits code only then.</summary>
+    public bool IsValid => Issues.All(i => !i.IsError) && InputShape.Count > 0;
+
+    public EquatableArray<int> OutputShape => Layers.Count == 0 ? InputShape : Layers[Layers.Count - 1].OutputShape;
+
+    public long InputElements => Shapes.Product(InputShape);
+
+    public long OutputElements => Shapes.Product(OutputShape);
+
+    public long Parameters => Layers.Sum(l => l.Parameters);
+
+    public long TrainableParameters => Layers.Sum(l => l.TrainableParameters);
+
+    public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+}

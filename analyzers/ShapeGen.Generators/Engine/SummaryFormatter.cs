@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace ShapeGen.Generators.Engine;
+
+/// <summary>
+/// The Keras 3 <c>model.summary()</c> table, plus the columns Keras lacks: multiply-adds per layer, and in the
+/// footer the total multiply-adds and the largest activation.
+/// </summary>
+internal static class SummaryFormatter
+{
+    private static readonly string[] Headers = { "Layer (type)", "Output Shape", "Param #", "Mult-Adds" };
+    // Keras 3 pads its columns to at least these widths.
+    private static readonly int[] MinimumWidths = { 31, 22, 13, 13 };
+
+    public static string Format(NetworkAnalysis network)
+    {
+        var rows = network.Layers.Select(l => new[]
+        {
+            $"{l.Name} ({l.TypeName})",
+            Shapes.KerasText(l.OutputShape),
+            Count(l.Parameters),
+            Count(l.MultiplyAdds),
+        }).ToList();
+
+        var widths = new int[Headers.Length];
+        for (int c = 0; c < widths.Length; c++)
+        {
+            widths[c] = Math.Max(MinimumWidths[c], Math.Max(Headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)));
+        }
+
+        var text = new StringBuilder();
+        text.Append("Model: \"").Append(network.ModelName).Append("\"\n");
+        text.Append(Rule('┏', '━', '┳', '┓', widths));
+        text.Append(Row('┃', Headers, widths));
+        text.Append(Rule('┡', '━', '╇', '┩', widths));
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if (r > 0) text.Append(Rule('├', '─', '┼', '┤', widths));
+            text.Append(Row('│', rows[r], widths));
+        }
+        text.Append(Rule('└', '─', '┴', '┘', widths));
+
+        long total = network.Parameters, trainable = network.TrainableParameters;
+        text.Append(" Total params: ").Append(Count(total)).Append(" (").Append(Bytes(total * 4)).Append(")\n");
+        text.Append(" Trainable params: ").Append(Count(trainable)).Append(" (").Append(Bytes(trainable * 4)).Append(")\n");
+        text.Append(" Non-trainable params: ").Append(Count(total - trainable)).Append(" (").Append(Bytes((total - trainable) * 4)).Append(")\n");
+        text.Append(" Total mult-adds: ").Append(Count(network.MultiplyAdds)).Append(" (").Append(Scaled(network.MultiplyAdds)).Append(")\n");
+        var largest = network.Layers.OrderByDescending(l => l.OutputElements).FirstOrDefault();
+        if (largest != null && largest.OutputElements >= network.InputElements)
+        {
+            text.Append(" Largest activation: ").Append(Count(largest.OutputElements)).Append(" floats (")
+                .Append(Bytes(largest.OutputElements * 4)).Append("), output of ").Append(largest.Name).Append('\n');
+        }
+        else
+        {
+            text.Append(" Largest activation: ").Append(Count(network.InputElements)).Append(" floats (")
+                .Append(Bytes(network.InputElements * 4)).Append("), the input\n");
+        }
+        return text.ToString();
+    }
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Keras 3's sizes: B, KB, MB, GB at 1024.</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = { "B", "KB", "MB", "GB", "TB" };
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    private static string Scaled(long value)
+    {
+        if (value >= 1_000_000_000) return (value / 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " G";
+        if (value >= 1_000_000) return (value / 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " M";
+        if (value >= 1_000) return (value / 1e3).ToString("0.00", CultureInfo.InvariantCulture) + " K";
+        return value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Rule(char left, char fill, char middle, char right, int[] widths)
+    {
+        var line = new StringBuilder().Append(left);
+        for (int c = 0; c < widths.Length; c++)
+        {
+            if (c > 0) line.Append(middle);
+            line.Append(fill, widths[c] + 2);
+        }
+        return line.Append(right).Append('\n').ToString();
+    }
+
+    private static string Row(char border, IReadOnlyList<string> cells, int[] widths)
+    {
+        var line = new StringBuilder().Append(border);
+        for (int c = 0; c < widths.Length; c++)
+        {
+            if (c > 0) line.Append(border);
+            bool numeric = c >= 2;
+            line.Append(' ').Append(numeric ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c])).Append(' ');
+        }
+        return line.Append(border).Append('\n').ToString();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace ShapeGen.Generators.Engine;
+
+/// <summary>Keras's output-size rules for one spatial axis (operation_utils.compute_conv_output_shape).</summary>
+internal static class WindowArithmetic
+{
+    /// <summary>The span of a dilated kernel: <c>k' = (k - 1)·d + 1</c>.</summary>
+    public static int EffectiveKernel(int kernel, int dilation) => (kernel - 1) * dilation + 1;
+
+    /// <summary>Output length of a convolution or pooling axis; ≤ 0 when valid padding does not fit.</summary>
+    public static int OutputLength(int n, int kernel, int stride, int dilation, PaddingMode padding)
+    {
+        if (padding != PaddingMode.Valid) return CeilDiv(n, stride);
+        int span = EffectiveKernel(kernel, dilation);
+        // Keras: ceil((n - k' + 1) / s); a non-positive numerator means the window does not fit.
+        int numerator = n - span + 1;
+        return numerator <= 0 ? numerator : CeilDiv(numerator, stride);
+    }
+
+    /// <summary>Padding placed before the input on this axis (TensorFlow puts the odd extra cell after).</summary>
+    public static int PadBefore(int n, int kernel, int stride, int dilation, PaddingMode padding)
+    {
+        int span = EffectiveKernel(kernel, dilation);
+        switch (padding)
+        {
+            case PaddingMode.Same:
+                return TotalSamePadding(n, kernel, stride, dilation) / 2;
+            case PaddingMode.Causal:
+                return span - 1;
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>'same' padding in total: <c>max(0, (ceil(n/s) - 1)·s + k' - n)</c>.</summary>
+    public static int TotalSamePadding(int n, int kernel, int stride, int dilation)
+    {
+        int span = EffectiveKernel(kernel, dilation);
+        int total = (CeilDiv(n, stride) - 1) * stride + span - n;
+        return total < 0 ? 0 : total;
+    }
+
+    /// <summary>Cells at the end of a valid-padded axis that no window reads: <c>(n - k') mod s</c>.</summary>
+    public static int DroppedCells(int n, int kernel, int stride, int dilation)
+    {
+        int span = EffectiveKernel(kernel, dilation);
+        return n < span ? 0 : (n - span) % stride;
+    }
+
+    /// <summary>Conv2DTranspose output length (no output padding): valid <c>n·s + max(k - s, 0)</c>, same <c>n·s</c>.</summary>
+    public static int TransposeOutputLength(int n, int kernel, int stride, PaddingMode padding)
+        => padding == PaddingMode.Same ? n * stride : n * stride + System.Math.Max(kernel - stride, 0);
+
+    /// <summary>Rows of the full transposed-convolution result cut from the top to give the 'same'/'valid' output.</summary>
+    public static int TransposeCropBefore(int kernel, int stride, PaddingMode padding)
+        => padding == PaddingMode.Same ? System.Math.Max(kernel - stride, 0) / 2 : 0;
+
+    /// <summary>The formula as a user would write it: <c>(11 - 2) / 2 + 1 = 5.5</c>.</summary>
+    public static string Formula(int n, int kernel, int stride, int dilation)
+    {
+        int span = EffectiveKernel(kernel, dilation);
+        double exact = (double)(n - span) / stride + 1;
+        string strideText = stride == 1 ? "" : $" / {stride}";
+        string inner = stride == 1 ? $"{n} - {span}" : $"({n} - {span})";
+        return $"{inner}{strideText} + 1 = {exact.ToString("0.###", CultureInfo.InvariantCulture)}";
+    }
+
+    public static int CeilDiv(int a, int b) => (a + b - 1) / b;
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ShapeGen.Generators.Diagnostics;
+using ShapeGen.Generators.Engine;
+using ShapeGen.Generators.Parsing;
+
+namespace ShapeGen.Generators.Generation;
+
+/// <summary>
+/// Generates the members of every <c>[Input]</c>-attributed partial type. Shape problems are the analyzer's to
+/// report: an invalid network simply gets no code. Unexpected failures become SG9999 rather than CS8785.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    public const string BuildSummaryHintName = "ShapeGen.BuildSummary.g.cs";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var networks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.InputMetadataName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (attributeContext, token) => Build(attributeContext, token))
+            .Where(static model => model != null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Networks);
+
+        context.RegisterSourceOutput(networks, static (output, model) => Emit(output, model));
+
+        var summaries = networks
+            .Where(static model => model.CanEmit)
+            .Select(static (model, _) => SummaryFormatter.Format(model.Analysis!))
+            .WithTrackingName(TrackingNames.Summaries)
+            .Collect();
+
+        context.RegisterSourceOutput(summaries, static (output, tables) =>
+            output.AddSource(BuildSummaryHintName, BuildSummaryEmitter.Emit(tables)));
+    }
+
+    private static NetworkModel? Build(GeneratorAttributeSyntaxContext context, CancellationToken token)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type) return null;
+        TypeModel typeModel;
+        try
+        {
+            typeModel = TypeModel.From(type);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+
+        try
+        {
+            // A partial type with [Input] on several declarations is visited once per declaration: keep the first.
+            if (!OwnsFirstInput(type, context.TargetNode, token)) return null;
+            if (type.IsStatic || PartialCheck.FirstNonPartial(type) != null) return null;
+
+            var layers = NetworkReader.Read(type, out bool broken);
+            if (broken) return null;
+            token.ThrowIfCancellationRequested();
+            var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers));
+            return new NetworkModel(typeModel, analysis, null);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            return new NetworkModel(typeModel, null, exception.GetType().Name + ": " + exception.Message);
+        }
+    }
+
+    private static bool OwnsFirstInput(INamedTypeSymbol type, SyntaxNode target, CancellationToken token)
+    {
+        var input = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeNames.InputMetadataName);
+        // AttributeSyntax -> AttributeListSyntax -> the type declaration.
+        var owner = input?.ApplicationSyntaxReference?.GetSyntax(token).Parent?.Parent;
+        return owner == null || owner == target;
+    }
+
+    private static void Emit(SourceProductionContext output, NetworkModel model)
+    {
+        if (model.Failure != null)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, Location.None,
+                $"ShapeGen could not generate '{model.Type.Name}': {model.Failure}. Please report this with the declaration."));
+            return;
+        }
+        if (!model.CanEmit) return;
+
+        string source;
+        try
+        {
+            source = NetworkEmitter.Emit(model.Type, model.Analysis!);
+        }
+        catch (Exception exception)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratorFailure, Location.None,
+                $"ShapeGen could not generate '{model.Type.Name}': {exception.GetType().Name}: {exception.Message}. Please report this with the declaration."));
+            return;
+        }
+        output.AddSource(model.Type.HintName + ".g.cs", source);
+    }
+}
+
+/// <summary>Step names, so tests can assert each step is cached.</summary>
+internal static class TrackingNames
+{
+    public const string Networks = nameof(Networks);
+    public const string Summaries = nameof(Summaries);
+}

@@ -1,0 +1,4 @@
+using ShapeGen.Samples;
+
+Console.WriteLine(MnistConvNet.Summary);
+Console.WriteLine(HalfPixelDrop.Summary);
