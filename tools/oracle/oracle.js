@@ -7,7 +7,8 @@
 //   batch mode runs every SPECSDIR/*.json (sorted) in this one process and writes
 //   OUTROOT/<file name without .json>/ exactly as the single mode writes OUTDIR; a
 //   spec that TF.js accepts but cannot run (predict throws) gets
-//   summary.json {name, error, stage: "predict"} instead of crashing the batch.
+//   summary.json {name, error, stage: "predict"} instead of crashing the batch, and an
+//   ONNX Runtime mismatch is written to onnx_error.txt beside the kept outputs.
 // Layer names: TF.js numbers default layer names with a process-wide counter per
 // class; here every model's names restart at 1 per class (conv2d_Conv2D1, ...), so
 // a spec gets the same names whether it runs alone or in a batch.
