@@ -78,13 +78,13 @@ internal static class ArgumentRules
         if (spec.StrideHeight <= 0 || (!oneD && spec.StrideWidth <= 0))
             report($"the stride must be positive, got {(oneD ? spec.StrideHeight.ToString(CultureInfo.InvariantCulture) : $"{spec.StrideHeight}×{spec.StrideWidth}")}.");
         if (spec.DilationHeight <= 0 || spec.DilationWidth <= 0)
-            report($"the dilation rate must be positive, got {spec.DilationHeight}.");
+            report($"the dilation rate must be positive, got {(spec.DilationHeight == spec.DilationWidth || oneD ? spec.DilationHeight.ToString(CultureInfo.InvariantCulture) : $"{spec.DilationHeight}×{spec.DilationWidth}")}.");
         if (spec.DepthMultiplier <= 0)
             report($"the depth multiplier must be positive, got {spec.DepthMultiplier}.");
         bool dilated = spec.DilationHeight > 1 || spec.DilationWidth > 1;
         bool strided = spec.StrideHeight > 1 || spec.StrideWidth > 1;
         if (dilated && strided)
-            report($"Keras does not allow a dilation rate above 1 together with a stride above 1 (dilation {spec.DilationHeight}, stride {spec.StrideHeight}{(oneD ? "" : "×" + spec.StrideWidth)}). Use one, or a separate pooling layer for the downsampling.");
+            report($"Keras does not allow a dilation rate above 1 together with a stride above 1 (dilation {spec.DilationHeight}{(oneD ? "" : "×" + spec.DilationWidth)}, stride {spec.StrideHeight}{(oneD ? "" : "×" + spec.StrideWidth)}). Use one, or a separate pooling layer for the downsampling.");
         if (spec.Padding == PaddingMode.Causal && spec.Kind != LayerKind.Conv1D)
             report("Padding.Causal applies to Conv1D only. Use Padding.Valid or Padding.Same.");
         if (!System.Enum.IsDefined(typeof(PaddingMode), spec.Padding))

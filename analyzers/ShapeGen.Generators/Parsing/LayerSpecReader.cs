@@ -22,8 +22,8 @@ internal static class LayerSpecReader
             LayerKind.Conv2D => Windowed2D(spec, a, 1) with
             {
                 Filters = a.Int("filters", 0),
-                DilationHeight = a.Int("DilationRate", 1),
-                DilationWidth = a.Int("DilationRate", 1),
+                DilationHeight = OrDefault(a.Int("DilationHeight", 0), a.Int("DilationRate", 1)),
+                DilationWidth = OrDefault(a.Int("DilationWidth", 0), a.Int("DilationRate", 1)),
             },
             LayerKind.Conv2DTranspose or LayerKind.SeparableConv2D => Windowed2D(spec, a, 1) with
             {

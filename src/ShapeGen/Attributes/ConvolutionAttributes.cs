@@ -51,6 +51,10 @@ public sealed class Conv2DAttribute : Strided2DLayerAttribute
     public Padding Padding { get; }
     /// <summary>Dilation rate on both axes (default 1); cannot be combined with a stride above 1.</summary>
     public int DilationRate { get; set; } = 1;
+    /// <summary>Vertical dilation rate; 0 (the default) means <see cref="DilationRate"/>.</summary>
+    public int DilationHeight { get; set; }
+    /// <summary>Horizontal dilation rate; 0 (the default) means <see cref="DilationRate"/>.</summary>
+    public int DilationWidth { get; set; }
 }
 
 /// <summary>Transposed 2D convolution ("deconvolution"). Kernel <c>[kh, kw, filters, in]</c>, then bias.</summary>

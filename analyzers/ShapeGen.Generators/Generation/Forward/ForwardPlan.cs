@@ -1,0 +1,30 @@
+using System.Collections.Generic;
+
+namespace ShapeGen.Generators.Generation.Forward;
+
+/// <summary>The forward pass of one network: its kernel steps, how the constructor packs weights, and buffer sizes.</summary>
+internal sealed class ForwardPlan
+{
+    public List<ForwardStep> Steps { get; } = new();
+
+    /// <summary>Constructor statements that repack <c>parameters</c> (Keras order) into <c>packed</c>.</summary>
+    public List<string> PackingStatements { get; } = new();
+
+    /// <summary>Floats in the packed weight arena.</summary>
+    public long PackedFloats { get; private set; }
+
+    /// <summary>Floats each workspace buffer needs (the largest write into it).</summary>
+    public Dictionary<BufferId, long> BufferFloats { get; } = new();
+
+    /// <summary>Reserves an aligned region of the packed weight arena and returns its offset.</summary>
+    public long Reserve(long floats)
+    {
+        long offset = PackedFloats;
+        PackedFloats += Align(floats);
+        return offset;
+    }
+
+    public static long Align(long floats) => (floats + 15) / 16 * 16;
+
+    public static int PadChannels(int channels) => (int)Align(channels);
+}

@@ -1,0 +1,88 @@
+using ShapeGen.Generators.Engine;
+
+namespace ShapeGen.Generators.Generation.Forward;
+
+/// <summary>Which buffer a step reads or writes. Input/Output are the caller's spans; the rest live in the per-thread workspace.</summary>
+internal enum BufferId
+{
+    Input,
+    Output,
+    PingA,
+    PingB,
+    Padded,
+    Staging,
+}
+
+/// <summary>
+/// One kernel call of the forward pass, with every size a constant. 1D layers and Dense are expressed as 2D with
+/// height 1 (Dense is a 1×1 convolution over its positions), so a handful of kernels cover every layer.
+/// </summary>
+internal abstract record ForwardStep
+{
+    /// <summary>The Keras layer this step belongs to, for names and comments.</summary>
+    public string LayerName { get; init; } = "";
+    public BufferId Source { get; set; }
+    public BufferId Destination { get; set; }
+    /// <summary>Elements written to <see cref="Destination"/>.</summary>
+    public long OutputElements { get; init; }
+    /// <summary>Activation applied when the result is written; ReLU and ReLU6 fuse into the store, the rest run as a pass.</summary>
+    public ActivationKind Activation { get; set; }
+    /// <summary>Length of the last axis, for softmax.</summary>
+    public int LastAxis { get; init; }
+    public virtual bool CanFuseActivation => false;
+}
+
+/// <summary>Valid convolution over an (already padded) input: Conv1D, Conv2D, Dense, pointwise. Kernel <c>[KH·KW·C][FPad]</c>, then bias <c>[FPad]</c>.</summary>
+internal sealed record ConvolutionStep(
+    int InRow, int Channels, int OutH, int OutW, int Filters, int PaddedFilters,
+    int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
+    long KernelOffset, long BiasOffset) : ForwardStep
+{
+    public override bool CanFuseActivation => true;
+}
+
+/// <summary>Depthwise convolution over an (already padded and channel-expanded) input. Kernel <c>[KH·KW][CPad]</c>, then bias.</summary>
+internal sealed record DepthwiseStep(
+    int InRow, int Channels, int PaddedChannels, int OutH, int OutW,
+    int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
+    long KernelOffset, long BiasOffset) : ForwardStep
+{
+    public override bool CanFuseActivation => true;
+}
+
+/// <summary>Copies an image into a larger/smaller window (zero padding, cropping) and can repeat each channel <c>Multiplier</c> times.</summary>
+internal sealed record WindowCopyStep(
+    int SourceH, int SourceW, int Channels, int OutH, int OutW, int Top, int Left, int Multiplier) : ForwardStep;
+
+/// <summary>Max or average pooling with Keras's padding rule (padded cells never count).</summary>
+internal sealed record PoolStep(
+    bool Max, int InH, int InW, int Channels, int OutH, int OutW,
+    int PoolH, int PoolW, int StrideH, int StrideW, int PadTop, int PadLeft) : ForwardStep;
+
+internal sealed record GlobalPoolStep(bool Max, int Pixels, int Channels) : ForwardStep;
+
+internal sealed record UpSampleStep(int InH, int InW, int Channels, int FactorH, int FactorW) : ForwardStep;
+
+/// <summary>BatchNormalization that could not be folded: <c>x·scale + shift</c> per channel.</summary>
+internal sealed record ScaleShiftStep(long Pixels, int Channels, int PaddedChannels, long Offset) : ForwardStep
+{
+    public override bool CanFuseActivation => true;
+}
+
+/// <summary>Conv2DTranspose, first half: scatter every input pixel's contribution into a zeroed full-size staging image (stride FPad).</summary>
+internal sealed record TransposeScatterStep(
+    int InH, int InW, int Channels, int FullH, int FullW, int Filters, int PaddedFilters,
+    int KernelH, int KernelW, int StrideH, int StrideW, long KernelOffset) : ForwardStep;
+
+/// <summary>Conv2DTranspose, second half: crop the staging image to the output, add the bias, activate.</summary>
+internal sealed record TransposeCropStep(
+    int FullW, int PaddedFilters, int OutH, int OutW, int Filters, int Top, int Left, long BiasOffset) : ForwardStep
+{
+    public override bool CanFuseActivation => true;
+}
+
+/// <summary>An activation layer that could not be fused into the step before it.</summary>
+internal sealed record ActivationStep : ForwardStep;
+
+/// <summary>A network of identity layers only: the output is the input.</summary>
+internal sealed record CopyStep : ForwardStep;

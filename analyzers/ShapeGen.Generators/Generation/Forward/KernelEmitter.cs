@@ -1,0 +1,431 @@
+using System;
+using System.Globalization;
+using ShapeGen.Generators.Engine;
+
+namespace ShapeGen.Generators.Generation.Forward;
+
+/// <summary>
+/// Writes one step as a static method for one vector width. Every size is a <c>const</c>, loops run over fixed
+/// bounds, memory is walked with unchecked references into pinned, aligned buffers, and the output-channel
+/// loop of convolutions is register-blocked (several pixels × several vectors of accumulators).
+/// </summary>
+internal static class KernelEmitter
+{
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    public const string Memory = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Simd = "global::ShapeGen.Runtime.Simd";
+    private const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    public static string MethodName(int index, ForwardStep step, VectorWidth width)
+        => $"Step{index}_{step.GetType().Name.Replace("Step", "")}_{width.Suffix}";
+
+    /// <summary>Whether the step's kernel applies its activation itself (ReLU/ReLU6 in the store).</summary>
+    public static bool FusesInStore(ActivationKind activation) => activation is ActivationKind.Linear or ActivationKind.Relu or ActivationKind.Relu6;
+
+    public static void Write(SourceWriter w, int index, ForwardStep step, VectorWidth width)
+    {
+        w.Line($"/// <summary>{CSharpLiterals.XmlEscape(step.LayerName)}: {CSharpLiterals.XmlEscape(Describe(step))}</summary>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Line(Optimize);
+        w.Open($"private static void {MethodName(index, step, width)}(ref float source, ref float destination, ref float weights)");
+        switch (step)
+        {
+            case ConvolutionStep s: Convolution(w, s, width); break;
+            case DepthwiseStep s: Depthwise(w, s, width); break;
+            case WindowCopyStep s: WindowCopy(w, s); break;
+            case PoolStep s: Pool(w, s, width); break;
+            case GlobalPoolStep s: GlobalPool(w, s, width); break;
+            case UpSampleStep s: UpSample(w, s); break;
+            case ScaleShiftStep s: ScaleShift(w, s, width); break;
+            case TransposeScatterStep s: TransposeScatter(w, s, width); break;
+            case TransposeCropStep s: TransposeCrop(w, s, width); break;
+            case ActivationStep s: ActivationPass(w, s); break;
+            case CopyStep s:
+                w.Line($"{Memory}.CreateReadOnlySpan(ref source, {s.OutputElements}).CopyTo({Memory}.CreateSpan(ref destination, {s.OutputElements}));");
+                break;
+            default: throw new InvalidOperationException("Unknown step " + step.GetType().Name);
+        }
+        w.Close();
+        w.Line();
+    }
+
+    private static string Describe(ForwardStep step) => step switch
+    {
+        ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}",
+        DepthwiseStep s => $"depthwise {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, {s.Channels} channels, output {s.OutH}×{s.OutW}",
+        WindowCopyStep s => $"copy {s.SourceH}×{s.SourceW}×{s.Channels} into {s.OutH}×{s.OutW} at ({s.Top}, {s.Left}){(s.Multiplier > 1 ? $", each channel ×{s.Multiplier}" : "")}",
+        PoolStep s => $"{(s.Max ? "max" : "average")} pool {s.PoolH}×{s.PoolW}, stride {s.StrideH}×{s.StrideW}, {s.InH}×{s.InW}×{s.Channels} → {s.OutH}×{s.OutW}",
+        GlobalPoolStep s => $"global {(s.Max ? "max" : "average")} over {s.Pixels} pixels × {s.Channels} channels",
+        UpSampleStep s => $"nearest upsampling ×{s.FactorH}×{s.FactorW} of {s.InH}×{s.InW}×{s.Channels}",
+        ScaleShiftStep s => $"batch normalization (scale and shift) of {s.Pixels}×{s.Channels}",
+        TransposeScatterStep s => $"transposed convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}: scatter {s.InH}×{s.InW}×{s.Channels} into {s.FullH}×{s.FullW}×{s.Filters}",
+        TransposeCropStep s => $"transposed convolution: crop to {s.OutH}×{s.OutW}×{s.Filters} at ({s.Top}, {s.Left}), add bias",
+        ActivationStep s => $"{s.Activation} over {s.OutputElements} values",
+        _ => "copy",
+    };
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static void Constants(SourceWriter w, params (string Name, long Value)[] constants)
+    {
+        foreach (var (name, value) in constants)
+        {
+            w.Line($"const int {name} = {I(value)};");
+        }
+    }
+
+    /// <summary>ReLU and ReLU6 applied to a vector in registers.</summary>
+    private static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
+    {
+        ActivationKind.Relu => $"{v.Static}.Max({value}, {v.Type}.Zero)",
+        ActivationKind.Relu6 => $"{v.Static}.Min({v.Static}.Max({value}, {v.Type}.Zero), {v.Static}.Create(6f))",
+        _ => value,
+    };
+
+    private static string ActivateScalar(string value, ActivationKind activation) => activation switch
+    {
+        ActivationKind.Relu => $"global::System.MathF.Max({value}, 0f)",
+        ActivationKind.Relu6 => $"global::System.MathF.Min(global::System.MathF.Max({value}, 0f), 6f)",
+        _ => value,
+    };
+
+    private static string Load(VectorWidth v, string reference, string offset) => $"{v.Static}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+
+    private static string Store(VectorWidth v, string value, string reference, string offset) => $"{v.Static}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+
+    private static string At(string reference, string offset) => $"{Unsafe}.Add(ref {reference}, {offset})";
+
+    private static void Convolution(SourceWriter w, ConvolutionStep s, VectorWidth v)
+    {
+        Constants(w, ("InRow", s.InRow), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW), ("Filters", s.Filters),
+            ("PaddedFilters", s.PaddedFilters), ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH),
+            ("StrideW", s.StrideW), ("DilationH", s.DilationH), ("DilationW", s.DilationW));
+        w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
+        w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
+
+        int vectors = (s.Filters + v.Lanes - 1) / v.Lanes;
+        int perChunk = Math.Min(vectors, 4);
+        int pixels = Math.Max(1, Math.Min(s.OutW, v.AccumulatorBudget / perChunk));
+        int remainder = s.OutW % pixels;
+
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
+        w.Line($"ref float destinationRow = ref {At("destination", "oy * OutW * Filters")};");
+        w.Line("int ox = 0;");
+        if (s.OutW >= pixels)
+        {
+            w.Open($"for (; ox <= OutW - {pixels}; ox += {pixels})");
+            ConvolutionBlock(w, s, v, pixels, perChunk);
+            w.Close();
+        }
+        if (remainder > 0)
+        {
+            w.Open("");
+            ConvolutionBlock(w, s, v, remainder, perChunk);
+            w.Close();
+        }
+        w.Close();
+    }
+
+    /// <summary><paramref name="pixels"/> consecutive output pixels, all output channels, in chunks of up to <paramref name="perChunk"/> vectors.</summary>
+    private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk)
+    {
+        w.Line($"ref float input = ref {At("sourceRow", "ox * StrideW * Channels")};");
+        w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
+        int chunkFloats = perChunk * v.Lanes;
+        int fullChunks = s.Filters / chunkFloats;
+        int tailFilters = s.Filters - fullChunks * chunkFloats;
+        if (fullChunks == 1)
+        {
+            w.Open("");
+            w.Line("const int f0 = 0;");
+            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters);
+            w.Close();
+        }
+        else if (fullChunks > 1)
+        {
+            w.Open($"for (int f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
+            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters);
+            w.Close();
+        }
+        if (tailFilters > 0)
+        {
+            w.Open("");
+            w.Line($"const int f0 = {fullChunks * chunkFloats};");
+            ConvolutionChunk(w, s, v, pixels, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats);
+            w.Close();
+        }
+    }
+
+    /// <summary>The accumulate-and-store of one chunk. Vectors past <paramref name="filtersEnd"/> only exist in the tail chunk.</summary>
+    private static void ConvolutionChunk(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int vectors, int filtersEnd, int tailStart = -1)
+    {
+        for (int j = 0; j < vectors; j++)
+        {
+            w.Line($"var b{j} = {Load(v, "bias", $"f0 + {j * v.Lanes}")};");
+        }
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int j = 0; j < vectors; j++) w.Line($"var a{p}_{j} = b{j};");
+        }
+        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        w.Open("for (int kx = 0; kx < KernelW; kx++)");
+        w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
+        w.Line($"ref float k = ref {At("kernel", "(ky * KernelW + kx) * Channels * PaddedFilters + f0")};");
+        w.Open("for (int c = 0; c < Channels; c++)");
+        for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
+        for (int p = 0; p < pixels; p++)
+        {
+            w.Line($"var x{p} = {v.Static}.Create({At("x", $"{p} * StrideW * Channels + c")});");
+            for (int j = 0; j < vectors; j++) w.Line($"a{p}_{j} = {Simd}.Fma(x{p}, w{j}, a{p}_{j});");
+        }
+        w.Line($"k = ref {At("k", "PaddedFilters")};");
+        w.Close();
+        w.Close();
+        w.Close();
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int j = 0; j < vectors; j++)
+            {
+                string value = Activate($"a{p}_{j}", s.Activation, v);
+                string offset = $"{p} * Filters + f0 + {j * v.Lanes}";
+                int start = (tailStart < 0 ? 0 : tailStart) + j * v.Lanes;
+                int count = tailStart < 0 ? v.Lanes : Math.Min(v.Lanes, filtersEnd - start);
+                w.Line(count == v.Lanes
+                    ? Store(v, value, "output", offset)
+                    : $"{Simd}.StorePartial({value}, ref {At("output", offset)}, {count});");
+            }
+        }
+    }
+
+    private static void Depthwise(SourceWriter w, DepthwiseStep s, VectorWidth v)
+    {
+        Constants(w, ("InRow", s.InRow), ("Channels", s.Channels), ("PaddedChannels", s.PaddedChannels), ("OutH", s.OutH), ("OutW", s.OutW),
+            ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH), ("StrideW", s.StrideW), ("DilationH", s.DilationH),
+            ("DilationW", s.DilationW), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
+        w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
+        w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
+        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line($"var sum = {Load(v, "bias", "c")};");
+        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        w.Open("for (int kx = 0; kx < KernelW; kx++)");
+        w.Line($"sum = {Simd}.Fma({Load(v, "input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")}, {Load(v, "kernel", "(ky * KernelW + kx) * PaddedChannels + c")}, sum);");
+        w.Close();
+        w.Close();
+        w.Line(Store(v, Activate("sum", s.Activation, v), "output", "c"));
+        w.Close();
+        if (s.Channels % v.Lanes != 0)
+        {
+            w.Open("for (int c = VectorEnd; c < Channels; c++)");
+            w.Line($"float sum = {At("bias", "c")};");
+            w.Open("for (int ky = 0; ky < KernelH; ky++)");
+            w.Open("for (int kx = 0; kx < KernelW; kx++)");
+            w.Line($"sum = global::System.MathF.FusedMultiplyAdd({At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")}, {At("kernel", "(ky * KernelW + kx) * PaddedChannels + c")}, sum);");
+            w.Close();
+            w.Close();
+            w.Line($"{At("output", "c")} = {ActivateScalar("sum", s.Activation)};");
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+    }
+
+    private static void WindowCopy(SourceWriter w, WindowCopyStep s)
+    {
+        Constants(w, ("SourceH", s.SourceH), ("SourceW", s.SourceW), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW),
+            ("Top", s.Top), ("Left", s.Left), ("Multiplier", s.Multiplier), ("OutChannels", s.Channels * s.Multiplier));
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line("int iy = oy - Top;");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line("int ix = ox - Left;");
+        w.Line($"var output = {Memory}.CreateSpan(ref {At("destination", "(oy * OutW + ox) * OutChannels")}, OutChannels);");
+        w.Open("if ((uint)iy >= SourceH || (uint)ix >= SourceW)");
+        w.Line("output.Clear();");
+        w.Line("continue;");
+        w.Close();
+        w.Line($"var input = {Memory}.CreateReadOnlySpan(ref {At("source", "(iy * SourceW + ix) * Channels")}, Channels);");
+        if (s.Multiplier == 1)
+        {
+            w.Line("input.CopyTo(output);");
+        }
+        else
+        {
+            w.Open("for (int c = 0; c < Channels; c++)");
+            w.Line("output.Slice(c * Multiplier, Multiplier).Fill(input[c]);");
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+    }
+
+    private static void Pool(SourceWriter w, PoolStep s, VectorWidth v)
+    {
+        Constants(w, ("InH", s.InH), ("InW", s.InW), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW),
+            ("PoolH", s.PoolH), ("PoolW", s.PoolW), ("StrideH", s.StrideH), ("StrideW", s.StrideW), ("PadTop", s.PadTop),
+            ("PadLeft", s.PadLeft), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
+        string start = s.Max ? $"{v.Static}.Create(float.NegativeInfinity)" : $"{v.Type}.Zero";
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line("int y0 = oy * StrideH - PadTop;");
+        w.Line("int yStart = global::System.Math.Max(0, y0), yEnd = global::System.Math.Min(InH, y0 + PoolH);");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line("int x0 = ox * StrideW - PadLeft;");
+        w.Line("int xStart = global::System.Math.Max(0, x0), xEnd = global::System.Math.Min(InW, x0 + PoolW);");
+        if (!s.Max) w.Line("float scale = 1f / ((yEnd - yStart) * (xEnd - xStart)); // padded cells do not count");
+        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line($"var result = {start};");
+        w.Open("for (int y = yStart; y < yEnd; y++)");
+        w.Open("for (int x = xStart; x < xEnd; x++)");
+        string value = Load(v, "source", "(y * InW + x) * Channels + c");
+        w.Line(s.Max ? $"result = {v.Static}.Max(result, {value});" : $"result += {value};");
+        w.Close();
+        w.Close();
+        w.Line(Store(v, s.Max ? "result" : "result * scale", "output", "c"));
+        w.Close();
+        if (s.Channels % v.Lanes != 0)
+        {
+            w.Open("for (int c = VectorEnd; c < Channels; c++)");
+            w.Line($"float result = {(s.Max ? "float.NegativeInfinity" : "0f")};");
+            w.Open("for (int y = yStart; y < yEnd; y++)");
+            w.Open("for (int x = xStart; x < xEnd; x++)");
+            string scalar = At("source", "(y * InW + x) * Channels + c");
+            w.Line(s.Max ? $"result = global::System.MathF.Max(result, {scalar});" : $"result += {scalar};");
+            w.Close();
+            w.Close();
+            w.Line($"{At("output", "c")} = {(s.Max ? "result" : "result * scale")};");
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+    }
+
+    private static void GlobalPool(SourceWriter w, GlobalPoolStep s, VectorWidth v)
+    {
+        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
+        string start = s.Max ? $"{v.Static}.Create(float.NegativeInfinity)" : $"{v.Type}.Zero";
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line($"var result = {start};");
+        w.Open("for (int p = 0; p < Pixels; p++)");
+        string value = Load(v, "source", "p * Channels + c");
+        w.Line(s.Max ? $"result = {v.Static}.Max(result, {value});" : $"result += {value};");
+        w.Close();
+        w.Line(Store(v, s.Max ? "result" : "result * (1f / Pixels)", "destination", "c"));
+        w.Close();
+        if (s.Channels % v.Lanes != 0)
+        {
+            w.Open("for (int c = VectorEnd; c < Channels; c++)");
+            w.Line($"float result = {(s.Max ? "float.NegativeInfinity" : "0f")};");
+            w.Open("for (int p = 0; p < Pixels; p++)");
+            string scalar = At("source", "p * Channels + c");
+            w.Line(s.Max ? $"result = global::System.MathF.Max(result, {scalar});" : $"result += {scalar};");
+            w.Close();
+            w.Line($"{At("destination", "c")} = {(s.Max ? "result" : "result * (1f / Pixels)")};");
+            w.Close();
+        }
+    }
+
+    private static void UpSample(SourceWriter w, UpSampleStep s)
+    {
+        Constants(w, ("InH", s.InH), ("InW", s.InW), ("Channels", s.Channels), ("FactorH", s.FactorH), ("FactorW", s.FactorW),
+            ("OutW", s.InW * s.FactorW));
+        w.Open("for (int oy = 0; oy < InH * FactorH; oy++)");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line($"{Memory}.CreateReadOnlySpan(ref {At("source", "((oy / FactorH) * InW + ox / FactorW) * Channels")}, Channels)");
+        w.Line($"    .CopyTo({Memory}.CreateSpan(ref {At("destination", "(oy * OutW + ox) * Channels")}, Channels));");
+        w.Close();
+        w.Close();
+    }
+
+    private static void ScaleShift(SourceWriter w, ScaleShiftStep s, VectorWidth v)
+    {
+        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("PaddedChannels", s.PaddedChannels), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
+        w.Line($"ref float scale = ref {At("weights", I(s.Offset))};");
+        w.Line($"ref float shift = ref {At("weights", I(s.Offset + s.PaddedChannels))};");
+        w.Open("for (int p = 0; p < Pixels; p++)");
+        w.Line($"ref float input = ref {At("source", "p * Channels")};");
+        w.Line($"ref float output = ref {At("destination", "p * Channels")};");
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line(Store(v, Activate($"{Simd}.Fma({Load(v, "input", "c")}, {Load(v, "scale", "c")}, {Load(v, "shift", "c")})", s.Activation, v), "output", "c"));
+        w.Close();
+        if (s.Channels % v.Lanes != 0)
+        {
+            w.Open("for (int c = VectorEnd; c < Channels; c++)");
+            w.Line($"{At("output", "c")} = {ActivateScalar($"global::System.MathF.FusedMultiplyAdd({At("input", "c")}, {At("scale", "c")}, {At("shift", "c")})", s.Activation)};");
+            w.Close();
+        }
+        w.Close();
+    }
+
+    private static void TransposeScatter(SourceWriter w, TransposeScatterStep s, VectorWidth v)
+    {
+        Constants(w, ("InH", s.InH), ("InW", s.InW), ("Channels", s.Channels), ("FullW", s.FullW), ("PaddedFilters", s.PaddedFilters),
+            ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH), ("StrideW", s.StrideW));
+        w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
+        w.Line($"{Memory}.CreateSpan(ref destination, {I((long)s.FullH * s.FullW * s.PaddedFilters)}).Clear();");
+        int vectors = s.PaddedFilters / v.Lanes;
+        int perChunk = Math.Min(vectors, 8);
+        while (vectors % perChunk != 0) perChunk--; // chunks must tile PaddedFilters exactly
+        w.Open("for (int iy = 0; iy < InH; iy++)");
+        w.Open("for (int ix = 0; ix < InW; ix++)");
+        w.Line($"ref float x = ref {At("source", "(iy * InW + ix) * Channels")};");
+        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        w.Open("for (int kx = 0; kx < KernelW; kx++)");
+        w.Line($"ref float output = ref {At("destination", "((iy * StrideH + ky) * FullW + ix * StrideW + kx) * PaddedFilters")};");
+        w.Line($"ref float taps = ref {At("kernel", "(ky * KernelW + kx) * Channels * PaddedFilters")};");
+        w.Open($"for (int f0 = 0; f0 < PaddedFilters; f0 += {perChunk * v.Lanes})");
+        for (int j = 0; j < perChunk; j++) w.Line($"var a{j} = {Load(v, "output", $"f0 + {j * v.Lanes}")};");
+        w.Line($"ref float k = ref {At("taps", "f0")};");
+        w.Open("for (int c = 0; c < Channels; c++)");
+        w.Line($"var xc = {v.Static}.Create({At("x", "c")});");
+        for (int j = 0; j < perChunk; j++) w.Line($"a{j} = {Simd}.Fma(xc, {Load(v, "k", I(j * v.Lanes))}, a{j});");
+        w.Line($"k = ref {At("k", "PaddedFilters")};");
+        w.Close();
+        for (int j = 0; j < perChunk; j++) w.Line(Store(v, $"a{j}", "output", $"f0 + {j * v.Lanes}"));
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Close();
+    }
+
+    private static void TransposeCrop(SourceWriter w, TransposeCropStep s, VectorWidth v)
+    {
+        Constants(w, ("FullW", s.FullW), ("PaddedFilters", s.PaddedFilters), ("OutH", s.OutH), ("OutW", s.OutW), ("Filters", s.Filters),
+            ("Top", s.Top), ("Left", s.Left), ("VectorEnd", s.Filters / v.Lanes * v.Lanes));
+        w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line($"ref float input = ref {At("source", "((oy + Top) * FullW + ox + Left) * PaddedFilters")};");
+        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Filters")};");
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line(Store(v, Activate($"{Load(v, "input", "c")} + {Load(v, "bias", "c")}", s.Activation, v), "output", "c"));
+        w.Close();
+        if (s.Filters % v.Lanes != 0)
+        {
+            w.Open("for (int c = VectorEnd; c < Filters; c++)");
+            w.Line($"{At("output", "c")} = {ActivateScalar($"{At("input", "c")} + {At("bias", "c")}", s.Activation)};");
+            w.Close();
+        }
+        w.Close();
+        w.Close();
+    }
+
+    private static void ActivationPass(SourceWriter w, ActivationStep s)
+    {
+        w.Line(ActivationCall(s, "source", "destination") + ";");
+    }
+
+    /// <summary>The runtime call for an activation that no kernel fuses.</summary>
+    public static string ActivationCall(ForwardStep s, string source, string destination)
+    {
+        if (s.Activation == ActivationKind.Softmax)
+            return $"global::ShapeGen.Runtime.Activations.Softmax(ref {source}, ref {destination}, {I(s.OutputElements / s.LastAxis)}, {I(s.LastAxis)})";
+        if (s.Activation is ActivationKind.Linear or ActivationKind.Relu or ActivationKind.Relu6 && s is not ActivationStep)
+            throw new InvalidOperationException("Fused activations need no pass.");
+        return $"global::ShapeGen.Runtime.Activations.Apply(global::ShapeGen.Activation.{s.Activation}, ref {source}, ref {destination}, {I(s.OutputElements)})";
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.ComponentModel;
+
+namespace ShapeGen.Runtime;
+
+/// <summary>
+/// Construction-time weight repacking for generated networks: Keras <c>get_weights()</c> order in, kernel-friendly
+/// layouts out (output channels padded to whole vectors, transposed-convolution kernels transposed, BatchNormalization
+/// folded into the layer before it). Runs once per instance, never on the hot path.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class WeightPacking
+{
+    /// <summary>Copies a row-major <c>[rows, columns]</c> matrix into rows of <paramref name="paddedColumns"/> (zeros after).</summary>
+    public static void PadColumns(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns, int paddedColumns)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            source.Slice(r * columns, columns).CopyTo(destination.Slice(r * paddedColumns, columns));
+        }
+    }
+
+    /// <summary>Conv2DTranspose kernel <c>[taps, filters, inputs]</c> to <c>[taps, inputs, paddedFilters]</c>.</summary>
+    public static void TransposeKernel(ReadOnlySpan<float> source, Span<float> destination, int taps, int filters, int inputs, int paddedFilters)
+    {
+        for (int t = 0; t < taps; t++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                for (int c = 0; c < inputs; c++)
+                {
+                    destination[(t * inputs + c) * paddedFilters + f] = source[(t * filters + f) * inputs + c];
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// BatchNormalization at inference as <c>x·scale + shift</c>: <c>scale = gamma / sqrt(variance + epsilon)</c>,
+    /// <c>shift = beta − mean·scale</c>. <paramref name="parameters"/> holds gamma, beta, moving mean, moving variance.
+    /// </summary>
+    public static void BatchNormScaleShift(ReadOnlySpan<float> parameters, int channels, float epsilon, Span<float> scale, Span<float> shift)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            float gamma = parameters[c], beta = parameters[channels + c];
+            float mean = parameters[2 * channels + c], variance = parameters[3 * channels + c];
+            float s = gamma / MathF.Sqrt(variance + epsilon);
+            scale[c] = s;
+            shift[c] = beta - mean * s;
+        }
+    }
+
+    /// <summary>A standalone BatchNormalization: scale at <c>[0, paddedChannels)</c>, shift after it.</summary>
+    public static void BatchNorm(ReadOnlySpan<float> parameters, Span<float> destination, int channels, int paddedChannels, float epsilon)
+        => BatchNormScaleShift(parameters, channels, epsilon, destination.Slice(0, channels), destination.Slice(paddedChannels, channels));
+
+    /// <summary>
+    /// Folds a BatchNormalization into the packed kernel (<paramref name="kernelRows"/> rows of <paramref name="paddedChannels"/>)
+    /// and bias of the layer before it: each output channel's weights times its scale; bias becomes <c>bias·scale + shift</c>.
+    /// </summary>
+    public static void FoldBatchNorm(ReadOnlySpan<float> parameters, float epsilon, Span<float> kernel, int kernelRows, int channels,
+        int paddedChannels, Span<float> bias)
+    {
+        var scale = new float[channels];
+        var shift = new float[channels];
+        BatchNormScaleShift(parameters, channels, epsilon, scale, shift);
+        for (int r = 0; r < kernelRows; r++)
+        {
+            var row = kernel.Slice(r * paddedChannels, channels);
+            for (int c = 0; c < channels; c++) row[c] *= scale[c];
+        }
+        for (int c = 0; c < channels; c++) bias[c] = bias[c] * scale[c] + shift[c];
+    }
+}
