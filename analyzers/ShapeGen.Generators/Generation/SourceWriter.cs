@@ -15,9 +15,10 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Writes <paramref name="line"/> (if any) and opens a brace block.</summary>
     public SourceWriter Open(string line)
     {
-        Line(line);
+        if (line.Length > 0) Line(line);
         Line("{");
         _indent++;
         return this;
