@@ -237,7 +237,8 @@ internal static class KernelEmitter
     private static void WindowCopy(SourceWriter w, WindowCopyStep s)
     {
         Constants(w, ("SourceH", s.SourceH), ("SourceW", s.SourceW), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW),
-            ("Top", s.Top), ("Left", s.Left), ("Multiplier", s.Multiplier), ("OutChannels", s.Channels * s.Multiplier));
+            ("Top", s.Top), ("Left", s.Left), ("OutChannels", s.Channels * s.Multiplier));
+        if (s.Multiplier > 1) Constants(w, ("Multiplier", s.Multiplier));
         w.Open("for (int oy = 0; oy < OutH; oy++)");
         w.Line("int iy = oy - Top;");
         w.Open("for (int ox = 0; ox < OutW; ox++)");
@@ -342,7 +343,7 @@ internal static class KernelEmitter
 
     private static void ScaleShift(SourceWriter w, ScaleShiftStep s, VectorWidth v)
     {
-        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("PaddedChannels", s.PaddedChannels), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
+        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
         w.Line($"ref float scale = ref {At("weights", I(s.Offset))};");
         w.Line($"ref float shift = ref {At("weights", I(s.Offset + s.PaddedChannels))};");
         w.Open("for (int p = 0; p < Pixels; p++)");
