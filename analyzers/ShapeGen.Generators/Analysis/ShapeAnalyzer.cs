@@ -22,7 +22,10 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidArgument,
         DiagnosticDescriptors.InvalidInput,
         DiagnosticDescriptors.NotPartial,
-        DiagnosticDescriptors.WrongRank);
+        DiagnosticDescriptors.WrongRank,
+        DiagnosticDescriptors.UnevenSamePadding,
+        DiagnosticDescriptors.DenseOnFeatureMap,
+        DiagnosticDescriptors.NetworkTooLarge);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -43,23 +46,47 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             string which = SymbolEqualityComparer.Default.Equals(notPartial, type)
                 ? $"'{type.Name}' carries ShapeGen layer attributes but is not partial, so ShapeGen cannot add its members. Declare it 'partial {KindWord(type)} {type.Name}'."
                 : $"'{type.Name}' is nested in '{notPartial.Name}', which is not partial, so ShapeGen cannot add members to it. Declare '{notPartial.Name}' partial too.";
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(notPartial, context), which));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(notPartial, context),
+                Fix(FixKeys.AddPartial), which));
         }
         else if (type.IsStatic)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(type, context),
-                $"'{type.Name}' is static; a network needs instances to hold its weights. Remove 'static'."));
+                Fix(FixKeys.RemoveStatic), $"'{type.Name}' is static; a network needs instances to hold its weights. Remove 'static'."));
         }
 
-        var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers));
+        var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers), Limits(type, context));
         foreach (var issue in analysis.Issues)
         {
             var location = issue.AttributeIndex >= 0
                 ? layers[issue.AttributeIndex].Attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation()
                 : null;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
-                location ?? IdentifierLocation(type, context), issue.Message));
+                location ?? IdentifierLocation(type, context), Properties(issue), issue.Message));
         }
+    }
+
+    /// <summary>The engine's facts for the code fixes, as diagnostic properties.</summary>
+    private static ImmutableDictionary<string, string?>? Properties(ShapeIssue issue)
+    {
+        if (issue.Properties.Count == 0) return null;
+        var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+        foreach (var property in issue.Properties) builder[property.Key] = property.Value;
+        return builder.ToImmutable();
+    }
+
+    private static ImmutableDictionary<string, string?> Fix(string key) => ImmutableDictionary<string, string?>.Empty.Add(key, "true");
+
+    /// <summary>SG0010's limits from the analyzer config (.editorconfig / .globalconfig) of the declaration's file.</summary>
+    private static ResourceLimits Limits(INamedTypeSymbol type, SymbolAnalysisContext context)
+    {
+        var tree = type.DeclaringSyntaxReferences.Length > 0 ? type.DeclaringSyntaxReferences[0].SyntaxTree : null;
+        var options = tree != null
+            ? context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree)
+            : context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+        options.TryGetValue(ResourceLimits.MaxParametersKey, out string? maxParameters);
+        options.TryGetValue(ResourceLimits.MaxActivationBytesKey, out string? maxActivationBytes);
+        return ResourceLimits.From(maxParameters, maxActivationBytes);
     }
 
     private static string KindWord(INamedTypeSymbol type) => type.IsRecord ? "record" : type.IsValueType ? "struct" : "class";

@@ -30,6 +30,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WrongRank = Create(
         IssueIds.WrongRank, "Input of the wrong rank", DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor UnevenSamePadding = Create(
+        IssueIds.UnevenSamePadding, "'same' padding splits unevenly (portability note)", DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor DenseOnFeatureMap = Create(
+        IssueIds.DenseOnFeatureMap, "Dense on a feature map acts on the last axis only", DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Create(
+        IssueIds.NetworkTooLarge, "Network larger than the configured limit", DiagnosticSeverity.Warning);
+
     /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);
@@ -43,6 +52,9 @@ internal static class DiagnosticDescriptors
         IssueIds.InvalidInput => InvalidInput,
         IssueIds.NotPartial => NotPartial,
         IssueIds.WrongRank => WrongRank,
+        IssueIds.UnevenSamePadding => UnevenSamePadding,
+        IssueIds.DenseOnFeatureMap => DenseOnFeatureMap,
+        IssueIds.NetworkTooLarge => NetworkTooLarge,
         _ => GeneratorFailure,
     };
 

@@ -57,19 +57,34 @@ internal static class LayerRules
     {
         if (c.Input.Length == rank) return true;
         string needs = rank == 3 ? "a rank-3 input (height, width, channels)" : "a rank-2 input (steps, channels)";
+        var properties = new List<IssueProperty>();
+        // Removing the Flatten that produced the vector gives back the axes it took away.
+        var producer = c.ProducerLayer;
+        bool flattenBefore = producer is { Spec.Kind: LayerKind.Flatten };
+        if (flattenBefore && producer!.InputShape.Count == rank)
+            properties.Add(new IssueProperty(FixKeys.RemoveFlatten, producer.AttributeIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
         string fix;
         if (c.Input.Length == 1)
-            fix = c.Producer == "'flatten'" || c.Producer.StartsWith("'flatten_", StringComparison.Ordinal)
+            fix = flattenBefore
                 ? $"Remove the Flatten before it, or insert [Reshape(...)] to give the {(rank == 3 ? "image" : "sequence")} back its axes."
                 : $"Insert [Reshape(...)] to give the vector {(rank == 3 ? "height, width and channels" : "steps and channels")}.";
         else if (rank == 2 && c.Input.Length == 3)
-            fix = $"Use the 2D layer ({c.Spec.Kind.ToString().Replace("1D", "2D")}), or [Reshape({c.Input[0] * c.Input[1]}, {c.Input[2]})] to make the image a sequence.";
+        {
+            int[] reshape = { c.Input[0] * c.Input[1], c.Input[2] };
+            properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
+            fix = $"Use the 2D layer ({c.Spec.Kind.ToString().Replace("1D", "2D")}), or [Reshape({reshape[0]}, {reshape[1]})] to make the image a sequence.";
+        }
         else if (rank == 3 && c.Input.Length == 2)
-            fix = $"Use the 1D layer, or [Reshape({c.Input[0]}, 1, {c.Input[1]})] to make the sequence an image.";
+        {
+            int[] reshape = { c.Input[0], 1, c.Input[1] };
+            properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
+            fix = $"Use the 1D layer, or [Reshape({reshape[0]}, {reshape[1]}, {reshape[2]})] to make the sequence an image.";
+        }
         else
             fix = "Insert [Flatten] or [Reshape(...)] to reach that rank.";
         c.Report(IssueIds.WrongRank,
-            $"{c.Title} needs {needs} but receives {Shapes.Describe(c.Input)} from {c.Producer}. {fix}");
+            $"{c.Title} needs {needs} but receives {Shapes.Describe(c.Input)} from {c.Producer}. {fix}", properties.ToArray());
         return false;
     }
 
@@ -95,6 +110,10 @@ internal static class LayerRules
         if (s.Padding == PaddingMode.Valid)
         {
             ReportDroppedCells(c, inH, kh, sh, dh, inW, kw, sw, dw, oneD);
+        }
+        else if (s.Padding == PaddingMode.Same)
+        {
+            ReportUnevenSame(c, inH, kh, sh, dh, inW, kw, sw, dw, oneD);
         }
 
         long positions = (long)outH * outW;
@@ -147,7 +166,8 @@ internal static class LayerRules
         if (!oneD && outW <= 0) parts.Add(AxisTooSmall("columns", inW, kw, sw, dw));
         c.Report(IssueIds.NonPositiveSize,
             $"{c.Title}: the output would be empty. {string.Join("; ", parts)} of {Shapes.Describe(c.Input)} from {c.Producer}. " +
-            $"Use Padding.Same, a smaller {window}, or fewer downsampling layers before it.");
+            $"Use Padding.Same, a smaller {window}, or fewer downsampling layers before it.",
+            new IssueProperty(FixKeys.PaddingSame, "true"));
     }
 
     private static string AxisTooSmall(string axis, int n, int k, int s, int d)
@@ -185,13 +205,69 @@ internal static class LayerRules
 
         var s = c.Spec;
         string window = LayerKindFacts.IsPooling(s.Kind) ? "pool/stride" : "kernel/stride";
-        int padH = dropH == 0 ? 0 : sh - dropH, padW = dropW == 0 ? 0 : sw - dropW;
-        string padding = oneD
-            ? "pad the sequence"
-            : $"insert [ZeroPadding2D(0, {padH}, 0, {padW})] before it";
+        var properties = new List<IssueProperty> { new(FixKeys.PaddingSame, "true") };
+        string padding;
+        if (oneD)
+        {
+            padding = "pad the sequence";
+        }
+        else
+        {
+            // The cells that make (n - k') a multiple of the stride, split as 'same' padding splits them (extra after).
+            int padH = WindowArithmetic.PaddingToWhole(inH, kh, sh, dh), padW = WindowArithmetic.PaddingToWhole(inW, kw, sw, dw);
+            int[] sides = { padH / 2, padH - padH / 2, padW / 2, padW - padW / 2 };
+            properties.Add(new IssueProperty(FixKeys.ZeroPadding, FixKeys.Ints(sides)));
+            padding = $"insert [ZeroPadding2D({string.Join(", ", sides)})] before it";
+        }
+
+        // A stride that divides (n - k') on every axis, when one stride governs them all.
+        string strides = "";
+        if (oneD || sh == sw)
+        {
+            var (below, above) = oneD
+                ? WindowArithmetic.WholeStrides(sh, (inH, kh, dh))
+                : WindowArithmetic.WholeStrides(sh, (inH, kh, dh), (inW, kw, dw));
+            var candidates = new[] { below, above }.Where(t => t > 0).ToArray();
+            if (candidates.Length > 0)
+            {
+                properties.Add(new IssueProperty(FixKeys.Strides, FixKeys.Ints(candidates)));
+                strides = $" (stride {string.Join(" or ", candidates)} reads every cell)";
+            }
+        }
+
         c.Report(IssueIds.DroppedRowsOrColumns,
             $"{c.Title}: {arithmetic}; {lost} of the {Shapes.Dims(c.Input)} input {(plural ? "are" : "is")} never read. " +
-            $"Use Padding.Same, {padding}, or change the {window}.");
+            $"Use Padding.Same, {padding}, or change the {window}{strides}.",
+            properties.ToArray());
+    }
+
+    /// <summary>SG0008: 'same' padding with an odd total on an axis, which TensorFlow splits with the extra cell after.</summary>
+    private static void ReportUnevenSame(LayerContext c, int inH, int kh, int sh, int dh, int inW, int kw, int sw, int dw, bool oneD)
+    {
+        bool unevenH = WindowArithmetic.IsUnevenSame(inH, kh, sh, dh);
+        bool unevenW = !oneD && WindowArithmetic.IsUnevenSame(inW, kw, sw, dw);
+        if (!unevenH && !unevenW) return;
+
+        int totalH = WindowArithmetic.TotalSamePadding(inH, kh, sh, dh), totalW = oneD ? 0 : WindowArithmetic.TotalSamePadding(inW, kw, sw, dw);
+        string Split(int total, string before, string after) => $"{total / 2} {before} and {total - total / 2} {after}";
+        string split = oneD
+            ? $"{Split(totalH, "step before", "after")} the sequence"
+            : $"{Split(totalH, "row(s) above", "below")}, {Split(totalW, "column(s) left", "right")}";
+        int[] explicitPadding = { totalH / 2, totalH - totalH / 2, totalW / 2, totalW - totalW / 2 };
+        bool pooling = LayerKindFacts.IsPooling(c.Spec.Kind);
+        bool stride1 = sh == 1 && (oneD || sw == 1);
+        string pytorch = pooling
+            ? "PyTorch's pooling layers have no 'same' and pad symmetrically, so they cannot express it"
+            : stride1
+                ? "PyTorch's padding='same' matches it (stride 1), but a symmetric padding=int cannot"
+                : "PyTorch's padding='same' does not allow a stride above 1 and its padding=int is symmetric, so it cannot express it";
+        string explicitText = oneD
+            ? $"F.pad(x, ({explicitPadding[0]}, {explicitPadding[1]}))"
+            : $"nn.ZeroPad2d(({explicitPadding[2]}, {explicitPadding[3]}, {explicitPadding[0]}, {explicitPadding[1]}))";
+        c.Report(IssueIds.UnevenSamePadding,
+            $"{c.Title}: 'same' padding of the {Shapes.Dims(c.Input)} input pads unevenly: {split} " +
+            $"(TensorFlow/Keras put the extra cell at the {(oneD ? "end" : "bottom/right")}). {pytorch}; when porting weights between " +
+            $"frameworks, pad explicitly ({explicitText} then padding 0) or choose sizes that split evenly.");
     }
 
     private static string Cells(int count, string one, string many) => count == 1 ? $"the last {one}" : $"the last {count} {many}";
@@ -266,6 +342,16 @@ internal static class LayerRules
         var output = c.Input.ToArray();
         output[output.Length - 1] = s.Units;
         long parameters = (long)features * s.Units + (s.UseBias ? s.Units : 0);
+        if (c.Input.Length >= 3 && !c.RankReducedLater)
+        {
+            var properties = new List<IssueProperty> { new(FixKeys.InsertFlatten, "true") };
+            if (c.Input.Length == 3) properties.Add(new IssueProperty(FixKeys.InsertGlobalPooling, "true"));
+            c.Report(IssueIds.DenseOnFeatureMap,
+                $"{c.Title} receives {Shapes.Describe(c.Input)} from {c.Producer} and, as in Keras, acts on its last axis only: " +
+                $"the same {features}→{s.Units} weights at each of the {SummaryFormatter.Count(positions)} positions, output {Shapes.Dims(output)}. " +
+                $"Missing a Flatten? Insert [Flatten] (or [GlobalAveragePooling2D]) before it to classify the whole input.",
+                properties.ToArray());
+        }
         return Result(c, output, parameters, parameters, positions * features * s.Units);
     }
 }

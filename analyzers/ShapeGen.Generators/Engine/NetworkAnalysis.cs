@@ -24,4 +24,19 @@ internal sealed record NetworkAnalysis(
     public long TrainableParameters => Layers.Sum(l => l.TrainableParameters);
 
     public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+
+    /// <summary>
+    /// The largest single tensor of one sample: the first layer output with the most elements, or the input (Layer null)
+    /// when no output is as large. Shown in the summary footer and checked by SG0010.
+    /// </summary>
+    public (LayerResult? Layer, long Elements) LargestActivation
+    {
+        get
+        {
+            var largest = Layers.OrderByDescending(l => l.OutputElements).FirstOrDefault();
+            return largest != null && largest.OutputElements >= InputElements
+                ? (largest, largest.OutputElements)
+                : (null, InputElements);
+        }
+    }
 }

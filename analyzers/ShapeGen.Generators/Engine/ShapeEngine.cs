@@ -13,7 +13,8 @@ namespace ShapeGen.Generators.Engine;
 /// </summary>
 internal static class ShapeEngine
 {
-    public static NetworkAnalysis Analyze(string modelName, IReadOnlyList<LayerSpec> specs)
+    /// <param name="limits">Size limits for SG0010, or null not to check them (the generator does not need to).</param>
+    public static NetworkAnalysis Analyze(string modelName, IReadOnlyList<LayerSpec> specs, ResourceLimits? limits = null)
     {
         var issues = new List<ShapeIssue>();
         var inputShape = CheckInput(modelName, specs, issues);
@@ -30,11 +31,44 @@ internal static class ShapeEngine
             Propagate(specs, names, inputShape, layers, issues);
         }
 
-        return new NetworkAnalysis(
+        var analysis = new NetworkAnalysis(
             modelName,
             (inputShape ?? Array.Empty<int>()).ToEquatableArray(),
             layers.ToEquatableArray(),
-            issues.OrderBy(i => i.AttributeIndex).ToEquatableArray());
+            EquatableArray<ShapeIssue>.Empty);
+        if (limits != null && inputShape != null && issues.All(i => !i.IsError))
+        {
+            CheckLimits(analysis, limits, issues);
+        }
+
+        return analysis with { Issues = issues.OrderBy(i => i.AttributeIndex).ToEquatableArray() };
+    }
+
+    /// <summary>SG0010: parameters or the largest activation above the configured limits.</summary>
+    private static void CheckLimits(NetworkAnalysis network, ResourceLimits limits, List<ShapeIssue> issues)
+    {
+        long parameters = network.Parameters;
+        if (parameters > limits.MaxParameters)
+        {
+            var biggest = network.Layers.OrderByDescending(l => l.Parameters).First();
+            issues.Add(new ShapeIssue(IssueIds.NetworkTooLarge, biggest.AttributeIndex,
+                $"'{network.ModelName}' has {SummaryFormatter.Count(parameters)} parameters ({SummaryFormatter.Bytes(parameters * 4)} as float32), " +
+                $"above the limit of {SummaryFormatter.Count(limits.MaxParameters)} ({ResourceLimits.MaxParametersKey}); the largest layer is " +
+                $"{biggest.TypeName} '{biggest.Name}' with {SummaryFormatter.Count(biggest.Parameters)}. Make it smaller (fewer units or filters, " +
+                $"or pooling before it), or raise the limit in .editorconfig: {ResourceLimits.MaxParametersKey} = {parameters}."));
+        }
+
+        var (layer, elements) = network.LargestActivation;
+        long bytes = elements * 4;
+        if (bytes > limits.MaxActivationBytes)
+        {
+            string where = layer == null ? "the input" : $"the output of {layer.TypeName} '{layer.Name}' ({Shapes.Dims(layer.OutputShape)})";
+            issues.Add(new ShapeIssue(IssueIds.NetworkTooLarge, layer?.AttributeIndex ?? 0,
+                $"The largest activation of '{network.ModelName}', {where}, takes {SummaryFormatter.Bytes(bytes)} " +
+                $"({SummaryFormatter.Count(elements)} floats), above the limit of {SummaryFormatter.Bytes(limits.MaxActivationBytes)} " +
+                $"({ResourceLimits.MaxActivationBytesKey}); every thread that runs Forward holds it in its workspace. Downsample earlier " +
+                $"(a stride or pooling) or use fewer filters, or raise the limit in .editorconfig: {ResourceLimits.MaxActivationBytesKey} = {bytes}."));
+        }
     }
 
     private static int[]? CheckInput(string modelName, IReadOnlyList<LayerSpec> specs, List<ShapeIssue> issues)
@@ -46,7 +80,8 @@ internal static class ShapeEngine
             if (first >= 0)
             {
                 issues.Add(new ShapeIssue(IssueIds.InvalidInput, i,
-                    $"'{modelName}' has more than one [Input]; a stack has exactly one, first. Remove this one."));
+                    $"'{modelName}' has more than one [Input]; a stack has exactly one, first. Remove this one.")
+                    .With(FixKeys.RemoveInput, "true"));
                 continue;
             }
             first = i;
@@ -55,14 +90,16 @@ internal static class ShapeEngine
         if (first < 0)
         {
             issues.Add(new ShapeIssue(IssueIds.InvalidInput, -1,
-                $"'{modelName}' declares layers but no [Input]. Add [Input(height, width, channels)] (without the batch axis) as the first attribute."));
+                $"'{modelName}' declares layers but no [Input]. Add [Input(height, width, channels)] (without the batch axis) as the first attribute.")
+                .With(FixKeys.AddInput, FixKeys.Ints(PlaceholderInput(specs))));
             return null;
         }
 
         if (first != 0)
         {
             issues.Add(new ShapeIssue(IssueIds.InvalidInput, first,
-                $"[Input] must be the first attribute of '{modelName}'; here it comes after {first} layer attribute(s), which would have no input. Move it to the top."));
+                $"[Input] must be the first attribute of '{modelName}'; here it comes after {first} layer attribute(s), which would have no input. Move it to the top.")
+                .With(FixKeys.MoveInputFirst, "true"));
         }
 
         var shape = specs[first].Shape;
@@ -75,6 +112,19 @@ internal static class ShapeEngine
         }
 
         return first == 0 ? shape.ToArray() : null;
+    }
+
+    /// <summary>
+    /// An input shape to start from when [Input] is missing, of the rank the first layer takes: an image for 2D
+    /// layers, a sequence for 1D ones, a vector for Dense. The user replaces the numbers with the real ones.
+    /// </summary>
+    private static int[] PlaceholderInput(IReadOnlyList<LayerSpec> specs)
+    {
+        var first = specs.FirstOrDefault(s => LayerKindFacts.IsLayer(s.Kind));
+        if (first == null) return new[] { 28, 28, 1 };
+        if (LayerKindFacts.Is1D(first.Kind)) return new[] { 100, 1 };
+        if (first.Kind == LayerKind.Dense) return new[] { 784 };
+        return new[] { 28, 28, 1 };
     }
 
     /// <summary>Keras 3 default names: the snake_case stem with a per-stem counter (conv2d, conv2d_1, ...).</summary>
@@ -123,8 +173,16 @@ internal static class ShapeEngine
         List<LayerResult> layers, List<ShapeIssue> issues)
     {
         var erroneous = new HashSet<int>(issues.Where(x => x.IsError).Select(x => x.AttributeIndex));
+        // For SG0009: a Dense on a feature map is meant per position when a later layer flattens or pools anyway.
+        int lastRankReducer = -1;
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].Kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D)
+                lastRankReducer = i;
+        }
+
         int[] shape = inputShape;
-        string producer = "the input";
+        LayerResult? producer = null;
         for (int i = 1; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -132,7 +190,7 @@ internal static class ShapeEngine
             // Arguments the engine rejected make the arithmetic meaningless: stop before them.
             if (erroneous.Contains(i)) return;
 
-            var context = new LayerContext(spec, names[i], i, shape, producer, issues);
+            var context = new LayerContext(spec, names[i], i, shape, producer, issues) { RankReducedLater = lastRankReducer > i };
             if (spec.Kind == LayerKind.ExpectShape)
             {
                 CheckExpectation(context);
@@ -143,7 +201,7 @@ internal static class ShapeEngine
             if (result == null) return; // the rule reported why; later layers would only repeat it.
             layers.Add(result);
             shape = result.OutputShape.ToArray();
-            producer = $"'{names[i]}'";
+            producer = result;
         }
     }
 
@@ -153,22 +211,23 @@ internal static class ShapeEngine
         if (expected.SequenceEqual(context.Input)) return;
         context.Report(IssueIds.ShapeMismatch,
             $"ExpectShape{Shapes.List(expected)} does not hold: after {context.Producer} the shape is {Shapes.List(context.Input)} ({Shapes.Describe(context.Input)}). " +
-            $"Update the expectation to [ExpectShape({string.Join(", ", context.Input)})] or change the layers above it.");
+            $"Update the expectation to [ExpectShape({string.Join(", ", context.Input)})] or change the layers above it.",
+            new IssueProperty(FixKeys.ActualShape, FixKeys.Ints(context.Input)));
     }
 }
 
-/// <summary>What a layer rule sees: its spec, its name, its input, and where to report.</summary>
+/// <summary>What a layer rule sees: its spec, its name, its input, the layer that produced it, and where to report.</summary>
 internal sealed class LayerContext
 {
     private readonly List<ShapeIssue> _issues;
 
-    public LayerContext(LayerSpec spec, string name, int index, int[] input, string producer, List<ShapeIssue> issues)
+    public LayerContext(LayerSpec spec, string name, int index, int[] input, LayerResult? producerLayer, List<ShapeIssue> issues)
     {
         Spec = spec;
         Name = name;
         Index = index;
         Input = input;
-        Producer = producer;
+        ProducerLayer = producerLayer;
         _issues = issues;
     }
 
@@ -176,11 +235,43 @@ internal sealed class LayerContext
     public string Name { get; }
     public int Index { get; }
     public int[] Input { get; }
+
+    /// <summary>The layer whose output this one receives, or null for the input.</summary>
+    public LayerResult? ProducerLayer { get; }
+
     /// <summary>Who produced the input, for messages: <c>'flatten'</c> or <c>the input</c>.</summary>
-    public string Producer { get; }
+    public string Producer => ProducerLayer == null ? "the input" : $"'{ProducerLayer.Name}'";
+
+    /// <summary>Whether a Flatten, Reshape or global pooling comes later in the stack.</summary>
+    public bool RankReducedLater { get; init; }
 
     /// <summary><c>Conv2D 'conv2d_1'</c>: how messages name the layer.</summary>
     public string Title => $"{Spec.Kind} '{Name}'";
 
-    public void Report(string id, string message) => _issues.Add(new ShapeIssue(id, Index, message));
+    public void Report(string id, string message, params IssueProperty[] properties)
+        => _issues.Add(new ShapeIssue(id, Index, message) { Properties = properties.ToEquatableArray() });
+}
+
+/// <summary>SG0010's limits, from .editorconfig (<c>shapegen.max_parameters</c>, <c>shapegen.max_activation_bytes</c>) or the defaults.</summary>
+internal sealed record ResourceLimits(long MaxParameters, long MaxActivationBytes)
+{
+    public const string MaxParametersKey = "shapegen.max_parameters";
+    public const string MaxActivationBytesKey = "shapegen.max_activation_bytes";
+
+    /// <summary>100 million parameters (400 MB of float32).</summary>
+    public const long DefaultMaxParameters = 100_000_000;
+
+    /// <summary>64 MiB for the largest single activation.</summary>
+    public const long DefaultMaxActivationBytes = 64L * 1024 * 1024;
+
+    public static ResourceLimits Default { get; } = new(DefaultMaxParameters, DefaultMaxActivationBytes);
+
+    /// <summary>The limits from option text (null or invalid text: the default). Digits may be grouped with '_'.</summary>
+    public static ResourceLimits From(string? maxParameters, string? maxActivationBytes)
+        => new(Parse(maxParameters, DefaultMaxParameters), Parse(maxActivationBytes, DefaultMaxActivationBytes));
+
+    private static long Parse(string? text, long fallback)
+        => text != null && long.TryParse(text.Trim().Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0
+            ? value
+            : fallback;
 }

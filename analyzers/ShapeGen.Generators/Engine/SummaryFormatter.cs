@@ -49,17 +49,9 @@ internal static class SummaryFormatter
         text.Append(" Trainable params: ").Append(Count(trainable)).Append(" (").Append(Bytes(trainable * 4)).Append(")\n");
         text.Append(" Non-trainable params: ").Append(Count(total - trainable)).Append(" (").Append(Bytes((total - trainable) * 4)).Append(")\n");
         text.Append(" Total mult-adds: ").Append(Count(network.MultiplyAdds)).Append(" (").Append(Scaled(network.MultiplyAdds)).Append(")\n");
-        var largest = network.Layers.OrderByDescending(l => l.OutputElements).FirstOrDefault();
-        if (largest != null && largest.OutputElements >= network.InputElements)
-        {
-            text.Append(" Largest activation: ").Append(Count(largest.OutputElements)).Append(" floats (")
-                .Append(Bytes(largest.OutputElements * 4)).Append("), output of ").Append(largest.Name).Append('\n');
-        }
-        else
-        {
-            text.Append(" Largest activation: ").Append(Count(network.InputElements)).Append(" floats (")
-                .Append(Bytes(network.InputElements * 4)).Append("), the input\n");
-        }
+        var (largest, elements) = network.LargestActivation;
+        text.Append(" Largest activation: ").Append(Count(elements)).Append(" floats (").Append(Bytes(elements * 4)).Append("), ")
+            .Append(largest == null ? "the input" : "output of " + largest.Name).Append('\n');
         return text.ToString();
     }
 

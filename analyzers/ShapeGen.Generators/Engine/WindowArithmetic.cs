@@ -48,6 +48,46 @@ internal static class WindowArithmetic
         return n < span ? 0 : (n - span) % stride;
     }
 
+    /// <summary>Cells to add to a valid-padded axis so that every cell is read: <c>s − (n − k′) mod s</c>, or 0.</summary>
+    public static int PaddingToWhole(int n, int kernel, int stride, int dilation)
+    {
+        int dropped = DroppedCells(n, kernel, stride, dilation);
+        return dropped == 0 ? 0 : stride - dropped;
+    }
+
+    /// <summary>
+    /// Strides with which valid padding reads every cell of each axis (<c>(n − k′)</c> a multiple of the stride on all
+    /// of them): the divisors of the gcd of the <c>(n − k′)</c>. Returns the nearest below and above
+    /// <paramref name="current"/> (either 0 when there is none).
+    /// </summary>
+    public static (int Below, int Above) WholeStrides(int current, params (int N, int Kernel, int Dilation)[] axes)
+    {
+        int gcd = 0;
+        foreach (var (n, kernel, dilation) in axes)
+        {
+            int span = n - EffectiveKernel(kernel, dilation);
+            if (span > 0) gcd = Gcd(gcd, span);
+        }
+        if (gcd == 0) return (0, 0);
+        int below = 0, above = 0;
+        for (int t = 1; t <= gcd; t++)
+        {
+            if (gcd % t != 0 || t == current) continue;
+            if (t < current) below = t;
+            else if (above == 0) above = t;
+        }
+        return (below, above);
+    }
+
+    /// <summary>Whether 'same' padding splits unevenly on this axis (an odd total): TensorFlow then pads one more cell after than before.</summary>
+    public static bool IsUnevenSame(int n, int kernel, int stride, int dilation) => TotalSamePadding(n, kernel, stride, dilation) % 2 == 1;
+
+    private static int Gcd(int a, int b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
+
     /// <summary>Conv2DTranspose output length (no output padding): valid <c>n·s + max(k - s, 0)</c>, same <c>n·s</c>.</summary>
     public static int TransposeOutputLength(int n, int kernel, int stride, PaddingMode padding)
         => padding == PaddingMode.Same ? n * stride : n * stride + System.Math.Max(kernel - stride, 0);
