@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -37,17 +38,20 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        ReportNonPartialContainer(type, context);
         var layers = NetworkReader.Read(type, out bool broken);
         // A half-typed attribute already has a compiler error; shape messages about it would only be noise.
         if (layers.IsEmpty || broken) return;
 
-        if (PartialCheck.FirstNonPartial(type) is { } notPartial)
+        var notPartial = PartialCheck.FirstNonPartial(type);
+        if (notPartial != null && SymbolEqualityComparer.Default.Equals(notPartial, type))
         {
-            string which = SymbolEqualityComparer.Default.Equals(notPartial, type)
-                ? $"'{type.Name}' carries ShapeGen layer attributes but is not partial, so ShapeGen cannot add its members. Declare it 'partial {KindWord(type)} {type.Name}'."
-                : $"'{type.Name}' is nested in '{notPartial.Name}', which is not partial, so ShapeGen cannot add members to it. Declare '{notPartial.Name}' partial too.";
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(notPartial, context),
-                Fix(FixKeys.AddPartial), which));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(type, context), Fix(FixKeys.AddPartial),
+                $"'{type.Name}' carries ShapeGen layer attributes but is not partial, so ShapeGen cannot add its members. Declare it 'partial {KindWord(type)} {type.Name}'."));
+        }
+        else if (notPartial != null)
+        {
+            // A non-partial container is reported by ReportNonPartialContainer, from the container's own symbol.
         }
         else if (type.IsStatic)
         {
@@ -63,6 +67,29 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
                 : null;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
                 location ?? IdentifierLocation(type, context), Properties(issue), issue.Message));
+        }
+    }
+
+    /// <summary>
+    /// SG0006 for a type that is not partial but contains a network (at any depth, through partial types) that needs it to
+    /// be. Reported while analysing the container itself, on its identifier: a diagnostic a symbol reports inside its own
+    /// declaration is "local", which the IDE shows as you type; reported from the nested network it would only appear in a
+    /// full-solution analysis or the build.
+    /// </summary>
+    private static void ReportNonPartialContainer(INamedTypeSymbol container, SymbolAnalysisContext context)
+    {
+        if (container.GetTypeMembers().IsEmpty || PartialCheck.IsPartial(container)) return;
+        var pending = new Stack<INamedTypeSymbol>(container.GetTypeMembers());
+        while (pending.Count > 0)
+        {
+            var nested = pending.Pop();
+            context.CancellationToken.ThrowIfCancellationRequested();
+            foreach (var deeper in nested.GetTypeMembers()) pending.Push(deeper);
+            var layers = NetworkReader.Read(nested, out bool broken);
+            if (layers.IsEmpty || broken) continue;
+            if (!SymbolEqualityComparer.Default.Equals(PartialCheck.FirstNonPartial(nested), container)) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(container, context), Fix(FixKeys.AddPartial),
+                $"'{nested.Name}' is nested in '{container.Name}', which is not partial, so ShapeGen cannot add members to it. Declare '{container.Name}' partial too."));
         }
     }
 

@@ -227,12 +227,10 @@ internal static class LayerRules
             var (below, above) = oneD
                 ? WindowArithmetic.WholeStrides(sh, (inH, kh, dh))
                 : WindowArithmetic.WholeStrides(sh, (inH, kh, dh), (inW, kw, dw));
+            if (below > 0) properties.Add(new IssueProperty(FixKeys.SmallerStride, FixKeys.Ints(new[] { below })));
+            if (above > 0) properties.Add(new IssueProperty(FixKeys.LargerStride, FixKeys.Ints(new[] { above })));
             var candidates = new[] { below, above }.Where(t => t > 0).ToArray();
-            if (candidates.Length > 0)
-            {
-                properties.Add(new IssueProperty(FixKeys.Strides, FixKeys.Ints(candidates)));
-                strides = $" (stride {string.Join(" or ", candidates)} reads every cell)";
-            }
+            if (candidates.Length > 0) strides = $" (stride {string.Join(" or ", candidates)} reads every cell)";
         }
 
         c.Report(IssueIds.DroppedRowsOrColumns,
@@ -241,7 +239,7 @@ internal static class LayerRules
             properties.ToArray());
     }
 
-    /// <summary>SG0008: 'same' padding with an odd total on an axis, which TensorFlow splits with the extra cell after.</summary>
+    /// <summary>SG0011: 'same' padding with an odd total on an axis, which TensorFlow splits with the extra cell after.</summary>
     private static void ReportUnevenSame(LayerContext c, int inH, int kh, int sh, int dh, int inW, int kw, int sw, int dw, bool oneD)
     {
         bool unevenH = WindowArithmetic.IsUnevenSame(inH, kh, sh, dh);

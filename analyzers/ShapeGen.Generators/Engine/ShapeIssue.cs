@@ -16,7 +16,7 @@ internal static class IssueIds
     public const string InvalidInput = "SG0005";
     public const string NotPartial = "SG0006";
     public const string WrongRank = "SG0007";
-    public const string UnevenSamePadding = "SG0008";
+    public const string UnevenSamePadding = "SG0011";
     public const string DenseOnFeatureMap = "SG0009";
     public const string NetworkTooLarge = "SG0010";
 
@@ -48,8 +48,10 @@ internal static class FixKeys
     public const string PaddingSame = "ShapeGen.PaddingSame";
     /// <summary>"top,bottom,left,right": a <c>ZeroPadding2D</c> to insert before the layer (SG0002).</summary>
     public const string ZeroPadding = "ShapeGen.ZeroPadding";
-    /// <summary>"1,3": strides (nearest below, then above the current one) with which every cell is read (SG0002).</summary>
-    public const string Strides = "ShapeGen.Strides";
+    /// <summary>"1": the nearest stride below the current one with which every cell is read (SG0002).</summary>
+    public const string SmallerStride = "ShapeGen.SmallerStride";
+    /// <summary>"3": the nearest stride above the current one with which every cell is read (SG0002).</summary>
+    public const string LargerStride = "ShapeGen.LargerStride";
     /// <summary>"26,26,8": the shape an <c>[ExpectShape]</c> actually sees (SG0001).</summary>
     public const string ActualShape = "ShapeGen.ActualShape";
     /// <summary>Attribute index of a <c>[Flatten]</c> whose removal gives the layer the rank it needs (SG0007).</summary>
@@ -98,7 +100,7 @@ internal sealed record ShapeIssue(string Id, int AttributeIndex, string Message)
 
     public IssueSeverity Severity => IssueIds.SeverityOf(Id);
 
-    /// <summary>Only errors stop code generation: warnings (SG0002, SG0010) and notes (SG0008, SG0009) describe code that works.</summary>
+    /// <summary>Only errors stop code generation: warnings (SG0002, SG0010) and notes (SG0009, SG0011) describe code that works.</summary>
     public bool IsError => Severity == IssueSeverity.Error;
 
     public string? Property(string key)
