@@ -83,7 +83,8 @@ internal static class ForwardEmitter
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line("/// <summary>");
         w.Line($"/// Runs one sample: <paramref name=\"input\"/> holds {CSharpLiterals.XmlEscape(Shapes.Dims(network.InputShape))} floats (channels last), <paramref name=\"output\"/> receives {CSharpLiterals.XmlEscape(Shapes.Dims(network.OutputShape))}.");
-        w.Line("/// Allocation-free after the first call on a thread; safe to call from several threads at once.");
+        w.Line("/// Allocation-free after the first call on a thread; safe to call from several threads at once. The layers it runs:");
+        NetworkEmitter.WriteTable(w, network);
         w.Line("/// </summary>");
         w.Line(generated);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");

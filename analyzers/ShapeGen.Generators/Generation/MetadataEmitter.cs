@@ -18,7 +18,10 @@ internal static class MetadataEmitter
         w.Line(generated);
         w.Line($"public const int OutputSize = {network.OutputElements};");
         w.Line();
-        w.Line("/// <summary>All parameters, as Keras <c>model.count_params()</c>; the constructor takes exactly this many floats.</summary>");
+        w.Line("/// <summary>");
+        w.Line($"/// All parameters, as Keras <c>model.count_params()</c>: {SummaryFormatter.Count(network.Parameters)}; the constructor takes exactly this many floats. Per layer:");
+        NetworkEmitter.WriteTable(w, network);
+        w.Line("/// </summary>");;
         w.Line(generated);
         w.Line($"public const long ParameterCount = {CSharpLiterals.Long(network.Parameters)};");
         w.Line();

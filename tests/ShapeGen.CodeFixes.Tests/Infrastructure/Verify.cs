@@ -37,11 +37,12 @@ internal sealed class FixTest<TFix> : CSharpCodeFixTest<ShapeAnalyzer, TFix, Def
 /// <summary>Analyzer-only tests (diagnostics, severities from .editorconfig).</summary>
 internal sealed class AnalyzerTest : CSharpAnalyzerTest<ShapeAnalyzer, DefaultVerifier>
 {
-    public AnalyzerTest(string source)
+    /// <param name="source">The test document (markup), after <see cref="FixTest{TFix}.Header"/> unless <paramref name="header"/> is false; null for none.</param>
+    public AnalyzerTest(string? source, bool header = true)
     {
         ReferenceAssemblies = TestReferences.ReferenceAssemblies;
         TestState.AdditionalReferences.Add(TestReferences.Runtime);
-        TestCode = FixTest<UsePaddingSameCodeFixProvider>.Header + source;
+        if (source != null) TestCode = (header ? FixTest<UsePaddingSameCodeFixProvider>.Header : "") + source;
     }
 
     public static Task RunAsync(string source, params DiagnosticResult[] expected)
