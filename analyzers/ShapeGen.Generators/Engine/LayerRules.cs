@@ -5,7 +5,7 @@ using ShapeGen.Generators.Common;
 
 namespace ShapeGen.Generators.Engine;
 
-/// <summary>Per-layer Keras rules: output shape, parameters, multiply-adds, and the shape problems (SG0001–SG0003, SG0007).</summary>
+/// <summary>Per-layer Keras rules: output shape, parameters, multiply-adds, and the shape problems (SG0001–SG0003, SG0007) and notes (SG0009, SG0011).</summary>
 internal static class LayerRules
 {
     /// <summary>The layer's result, or null after reporting an error that stops the stack.</summary>
@@ -247,10 +247,11 @@ internal static class LayerRules
         if (!unevenH && !unevenW) return;
 
         int totalH = WindowArithmetic.TotalSamePadding(inH, kh, sh, dh), totalW = oneD ? 0 : WindowArithmetic.TotalSamePadding(inW, kw, sw, dw);
-        string Split(int total, string before, string after) => $"{total / 2} {before} and {total - total / 2} {after}";
+        static string Split(int total, string one, string many, string before, string after)
+            => $"{total} {(total == 1 ? one : many)} ({total / 2} {before}, {total - total / 2} {after})";
         string split = oneD
-            ? $"{Split(totalH, "step before", "after")} the sequence"
-            : $"{Split(totalH, "row(s) above", "below")}, {Split(totalW, "column(s) left", "right")}";
+            ? Split(totalH, "step", "steps", "before", "after")
+            : $"{Split(totalH, "row", "rows", "above", "below")} and {Split(totalW, "column", "columns", "left", "right")}";
         int[] explicitPadding = { totalH / 2, totalH - totalH / 2, totalW / 2, totalW - totalW / 2 };
         bool pooling = LayerKindFacts.IsPooling(c.Spec.Kind);
         bool stride1 = sh == 1 && (oneD || sw == 1);
@@ -263,8 +264,8 @@ internal static class LayerRules
             ? $"F.pad(x, ({explicitPadding[0]}, {explicitPadding[1]}))"
             : $"nn.ZeroPad2d(({explicitPadding[2]}, {explicitPadding[3]}, {explicitPadding[0]}, {explicitPadding[1]}))";
         c.Report(IssueIds.UnevenSamePadding,
-            $"{c.Title}: 'same' padding of the {Shapes.Dims(c.Input)} input pads unevenly: {split} " +
-            $"(TensorFlow/Keras put the extra cell at the {(oneD ? "end" : "bottom/right")}). {pytorch}; when porting weights between " +
+            $"{c.Title}: 'same' padding of the {Shapes.Dims(c.Input)} input adds {split}: uneven, TensorFlow/Keras put the extra " +
+            $"cell at the {(oneD ? "end" : "bottom/right")}. {pytorch}; when porting weights between " +
             $"frameworks, pad explicitly ({explicitText} then padding 0) or choose sizes that split evenly.");
     }
 

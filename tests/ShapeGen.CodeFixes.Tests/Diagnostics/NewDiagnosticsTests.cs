@@ -29,7 +29,7 @@ public sealed class SG0011_UnevenSamePadding
 
     [Fact]
     public Task Stride_2_message() => MessageAsync(Strided.Replace("{|SG0011:", "").Replace("|}", ""),
-        "Conv2D 'conv2d'", "0 row(s) above and 1 below, 0 column(s) left and 1 right", "bottom/right",
+        "Conv2D 'conv2d'", "adds 1 row (0 above, 1 below) and 1 column (0 left, 1 right)", "bottom/right",
         "padding='same' does not allow a stride above 1", "nn.ZeroPad2d((0, 1, 0, 1))");
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SG0011_UnevenSamePadding
         [Input(50, 2)]
         [Conv1D(4, 4, Padding.Same)]
         public partial class Net;
-        """, "1 step before and 2 after the sequence", "F.pad(x, (1, 2))");
+        """, "adds 3 steps (1 before, 2 after)", "at the end", "F.pad(x, (1, 2))");
 
     [Fact]
     public Task Even_splits_odd_kernels_and_valid_padding_are_silent() => AnalyzerTest.RunAsync("""
