@@ -22,7 +22,10 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidArgument,
         DiagnosticDescriptors.InvalidInput,
         DiagnosticDescriptors.NotPartial,
-        DiagnosticDescriptors.WrongRank);
+        DiagnosticDescriptors.WrongRank,
+        DiagnosticDescriptors.UnknownLayerName,
+        DiagnosticDescriptors.ForwardReference,
+        DiagnosticDescriptors.UnusedLayer);
 
     public override void Initialize(AnalysisContext context)
     {

@@ -30,6 +30,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WrongRank = Create(
         IssueIds.WrongRank, "Input of the wrong rank", DiagnosticSeverity.Error);
 
+    public static readonly DiagnosticDescriptor UnknownLayerName = Create(
+        IssueIds.UnknownLayerName, "Unknown layer name", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ForwardReference = Create(
+        IssueIds.ForwardReference, "A layer takes a layer declared below it", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Create(
+        IssueIds.UnusedLayer, "A layer's output is never used", DiagnosticSeverity.Warning);
+
     /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);
@@ -43,6 +52,9 @@ internal static class DiagnosticDescriptors
         IssueIds.InvalidInput => InvalidInput,
         IssueIds.NotPartial => NotPartial,
         IssueIds.WrongRank => WrongRank,
+        IssueIds.UnknownLayerName => UnknownLayerName,
+        IssueIds.ForwardReference => ForwardReference,
+        IssueIds.UnusedLayer => UnusedLayer,
         _ => GeneratorFailure,
     };
 

@@ -39,6 +39,8 @@ internal static class LayerRules
                 return Result(c, new[] { checked((int)Shapes.Product(c.Input)) }, 0, 0, 0);
             case LayerKind.Reshape: return Reshape(c);
             case LayerKind.Dense: return Dense(c);
+            case LayerKind.Add: return MergeRules.Add(c);
+            case LayerKind.Concatenate: return MergeRules.Concatenate(c);
             case LayerKind.BatchNormalization:
             {
                 int channels = c.Input[c.Input.Length - 1];
@@ -50,7 +52,7 @@ internal static class LayerRules
         }
     }
 
-    private static LayerResult Result(LayerContext c, int[] output, long parameters, long trainable, long multiplyAdds)
+    internal static LayerResult Result(LayerContext c, int[] output, long parameters, long trainable, long multiplyAdds)
         => new(c.Index, c.Name, c.Spec, c.Input.ToEquatableArray(), output.ToEquatableArray(), parameters, trainable, multiplyAdds);
 
     private static bool RequireRank(LayerContext c, int rank)

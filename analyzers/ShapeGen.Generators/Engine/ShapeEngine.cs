@@ -17,7 +17,8 @@ internal static class ShapeEngine
     {
         var issues = new List<ShapeIssue>();
         var inputShape = CheckInput(modelName, specs, issues);
-        var names = AssignNames(specs, issues);
+        string inputName = InputName(specs);
+        var names = AssignNames(specs, inputName, issues);
 
         for (int i = 0; i < specs.Count; i++)
         {
@@ -27,15 +28,23 @@ internal static class ShapeEngine
         var layers = new List<LayerResult>();
         if (inputShape != null)
         {
-            Propagate(specs, names, inputShape, layers, issues);
+            Propagate(specs, names, inputShape, inputName, layers, issues);
         }
 
         return new NetworkAnalysis(
             modelName,
             (inputShape ?? Array.Empty<int>()).ToEquatableArray(),
             layers.ToEquatableArray(),
-            issues.OrderBy(i => i.AttributeIndex).ToEquatableArray());
+            issues.OrderBy(i => i.AttributeIndex).ToEquatableArray())
+        {
+            InputName = inputName,
+            IsGraph = specs.Any(x => x.From != null || LayerKindFacts.IsMerge(x.Kind)),
+        };
     }
+
+    /// <summary>The name layers use for the network input: the [Input]'s Name, else "input".</summary>
+    private static string InputName(IReadOnlyList<LayerSpec> specs)
+        => specs.FirstOrDefault(x => x.Kind == LayerKind.Input)?.Name ?? NetworkAnalysis.DefaultInputName;
 
     private static int[]? CheckInput(string modelName, IReadOnlyList<LayerSpec> specs, List<ShapeIssue> issues)
     {
@@ -78,11 +87,11 @@ internal static class ShapeEngine
     }
 
     /// <summary>Keras 3 default names: the snake_case stem with a per-stem counter (conv2d, conv2d_1, ...).</summary>
-    private static string[] AssignNames(IReadOnlyList<LayerSpec> specs, List<ShapeIssue> issues)
+    private static string[] AssignNames(IReadOnlyList<LayerSpec> specs, string inputName, List<ShapeIssue> issues)
     {
         var names = new string[specs.Count];
         var counters = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { inputName };
         for (int i = 0; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -111,20 +120,31 @@ internal static class ShapeEngine
 
             if (!seen.Add(name))
             {
+                string other = name == inputName ? "the network input" : "another layer of this network";
                 issues.Add(new ShapeIssue(IssueIds.InvalidArgument, i,
-                    $"{spec.Kind} '{name}': another layer of this network is already named '{name}'; Keras requires unique layer names. Rename one of them."));
+                    $"{spec.Kind} '{name}': {other} is already named '{name}'; Keras requires unique layer names. Rename one of them."));
             }
             names[i] = name;
         }
         return names;
     }
 
-    private static void Propagate(IReadOnlyList<LayerSpec> specs, string[] names, int[] inputShape,
+    /// <summary>
+    /// Walks the layers in declaration order. Each reads the previous layer's output, or the tensors it names
+    /// (<c>From</c>, Add/Concatenate inputs): only names declared above are visible, so the graph has no cycles.
+    /// </summary>
+    private static void Propagate(IReadOnlyList<LayerSpec> specs, string[] names, int[] inputShape, string inputName,
         List<LayerResult> layers, List<ShapeIssue> issues)
     {
         var erroneous = new HashSet<int>(issues.Where(x => x.IsError).Select(x => x.AttributeIndex));
-        int[] shape = inputShape;
-        string producer = "the input";
+        var tensors = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
+        var declaredAt = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (LayerKindFacts.IsLayer(specs[i].Kind) && !declaredAt.ContainsKey(names[i])) declaredAt[names[i]] = i;
+        }
+        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        string previous = inputName;
         for (int i = 1; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -132,18 +152,79 @@ internal static class ShapeEngine
             // Arguments the engine rejected make the arithmetic meaningless: stop before them.
             if (erroneous.Contains(i)) return;
 
-            var context = new LayerContext(spec, names[i], i, shape, producer, issues);
             if (spec.Kind == LayerKind.ExpectShape)
             {
-                CheckExpectation(context);
+                CheckExpectation(new LayerContext(spec, names[i], i, tensors[previous], Producer(previous, inputName), issues));
                 continue;
             }
 
+            string[] inbound = LayerKindFacts.IsMerge(spec.Kind) ? spec.Inputs.ToArray() : new[] { spec.From ?? previous };
+            if (!ResolveInbound(spec, names[i], i, inbound, tensors, declaredAt, issues)) return;
+            consumed.UnionWith(inbound);
+
+            var context = new LayerContext(spec, names[i], i, tensors[inbound[0]], Producer(inbound[0], inputName), issues)
+            {
+                InboundNames = inbound,
+                InboundShapes = inbound.Select(n => tensors[n]).ToArray(),
+            };
             var result = LayerRules.Apply(context);
             if (result == null) return; // the rule reported why; later layers would only repeat it.
+            result = result with
+            {
+                Inbound = inbound.ToEquatableArray(),
+                InputShapes = inbound.Select(n => tensors[n].ToEquatableArray()).ToEquatableArray(),
+            };
             layers.Add(result);
-            shape = result.OutputShape.ToArray();
-            producer = $"'{names[i]}'";
+            tensors[names[i]] = result.OutputShape.ToArray();
+            previous = names[i];
+        }
+
+        ReportUnused(layers, consumed, issues);
+    }
+
+    private static string Producer(string tensor, string inputName) => tensor == inputName ? "the input" : $"'{tensor}'";
+
+    /// <summary>SG0011/SG0012: every named input must be a layer declared above (or the input).</summary>
+    private static bool ResolveInbound(LayerSpec spec, string name, int index, string[] inbound, Dictionary<string, int[]> tensors,
+        Dictionary<string, int> declaredAt, List<ShapeIssue> issues)
+    {
+        string title = $"{spec.Kind} '{name}'";
+        if (LayerKindFacts.IsMerge(spec.Kind) && inbound.Length < 2)
+        {
+            issues.Add(new ShapeIssue(IssueIds.InvalidArgument, index,
+                $"{title} merges {inbound.Length} input(s); name at least two layers, e.g. [{spec.Kind}(\"a\", \"b\")]."));
+            return false;
+        }
+        foreach (var source in inbound)
+        {
+            if (tensors.ContainsKey(source)) continue;
+            if (declaredAt.TryGetValue(source, out int at) && at >= index)
+            {
+                string what = at == index ? "itself" : $"'{source}', which is declared below it";
+                issues.Add(new ShapeIssue(IssueIds.ForwardReference, index,
+                    $"{title} takes {what}. A layer can only take layers declared above it (that is how a network stays free of cycles): move this attribute below '{source}', or take another layer."));
+            }
+            else
+            {
+                string suggestion = NameSuggestions.Closest(source, tensors.Keys) is { } close ? $" Did you mean '{close}'?" : "";
+                issues.Add(new ShapeIssue(IssueIds.UnknownLayerName, index,
+                    $"{title} takes '{source}', but no layer above it has that name.{suggestion} Known names: {string.Join(", ", tensors.Keys.Select(k => "'" + k + "'"))}."));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>SG0013: a layer whose output nothing reads (the last layer is the network output).</summary>
+    private static void ReportUnused(List<LayerResult> layers, HashSet<string> consumed, List<ShapeIssue> issues)
+    {
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            var layer = layers[i];
+            if (consumed.Contains(layer.Name)) continue;
+            issues.Add(new ShapeIssue(IssueIds.UnusedLayer, layer.AttributeIndex,
+                $"{layer.Spec.Kind} '{layer.Name}' is computed but no layer takes its output; the network's output is the last layer, '{layers[layers.Count - 1].Name}'. " +
+                $"Use it (e.g. From = \"{layer.Name}\", or in an Add/Concatenate), or remove it."));
         }
     }
 
@@ -178,6 +259,12 @@ internal sealed class LayerContext
     public int[] Input { get; }
     /// <summary>Who produced the input, for messages: <c>'flatten'</c> or <c>the input</c>.</summary>
     public string Producer { get; }
+
+    /// <summary>The names of the tensors the layer reads (merges read several).</summary>
+    public IReadOnlyList<string> InboundNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The shapes of those tensors.</summary>
+    public IReadOnlyList<int[]> InboundShapes { get; init; } = Array.Empty<int[]>();
 
     /// <summary><c>Conv2D 'conv2d_1'</c>: how messages name the layer.</summary>
     public string Title => $"{Spec.Kind} '{Name}'";
