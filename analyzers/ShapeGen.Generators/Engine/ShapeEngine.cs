@@ -184,7 +184,7 @@ internal static class ShapeEngine
 
     private static string Producer(string tensor, string inputName) => tensor == inputName ? "the input" : $"'{tensor}'";
 
-    /// <summary>SG0011/SG0012: every named input must be a layer declared above (or the input).</summary>
+    /// <summary>SG0014/SG0015: every named input must be a layer declared above (or the input).</summary>
     private static bool ResolveInbound(LayerSpec spec, string name, int index, string[] inbound, Dictionary<string, int[]> tensors,
         Dictionary<string, int> declaredAt, List<ShapeIssue> issues)
     {
@@ -215,7 +215,7 @@ internal static class ShapeEngine
         return true;
     }
 
-    /// <summary>SG0013: a layer whose output nothing reads (the last layer is the network output).</summary>
+    /// <summary>SG0016: a layer whose output nothing reads (the last layer is the network output).</summary>
     private static void ReportUnused(List<LayerResult> layers, HashSet<string> consumed, List<ShapeIssue> issues)
     {
         for (int i = 0; i < layers.Count - 1; i++)

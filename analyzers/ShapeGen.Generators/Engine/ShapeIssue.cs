@@ -10,9 +10,9 @@ internal static class IssueIds
     public const string InvalidInput = "SG0005";
     public const string NotPartial = "SG0006";
     public const string WrongRank = "SG0007";
-    public const string UnknownLayerName = "SG0011";
-    public const string ForwardReference = "SG0012";
-    public const string UnusedLayer = "SG0013";
+    public const string UnknownLayerName = "SG0014";
+    public const string ForwardReference = "SG0015";
+    public const string UnusedLayer = "SG0016";
 }
 
 /// <summary>A problem found by the engine. <see cref="AttributeIndex"/> is the index of the offending attribute, or -1 for the type itself.</summary>
