@@ -17,6 +17,9 @@ public sealed record LayerInfo(
     long TrainableParameters,
     long MultiplyAdds)
 {
+    /// <summary>The layers (or the input) this layer takes, by name: Keras's "Connected to".</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = System.Array.Empty<string>();
+
     /// <summary>Elements in this layer's output for one sample.</summary>
     public long OutputElements
     {

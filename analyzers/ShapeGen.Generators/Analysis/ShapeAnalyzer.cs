@@ -26,7 +26,10 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.WrongRank,
         DiagnosticDescriptors.UnevenSamePadding,
         DiagnosticDescriptors.DenseOnFeatureMap,
-        DiagnosticDescriptors.NetworkTooLarge);
+        DiagnosticDescriptors.NetworkTooLarge,
+        DiagnosticDescriptors.UnknownLayerName,
+        DiagnosticDescriptors.ForwardReference,
+        DiagnosticDescriptors.UnusedLayer);
 
     public override void Initialize(AnalysisContext context)
     {

@@ -39,6 +39,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Create(
         IssueIds.NetworkTooLarge, "Network larger than the configured limit", DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor UnknownLayerName = Create(
+        IssueIds.UnknownLayerName, "Unknown layer name", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ForwardReference = Create(
+        IssueIds.ForwardReference, "A layer takes a layer declared below it", DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Create(
+        IssueIds.UnusedLayer, "A layer's output is never used", DiagnosticSeverity.Warning);
+
     /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);
@@ -55,6 +64,9 @@ internal static class DiagnosticDescriptors
         IssueIds.UnevenSamePadding => UnevenSamePadding,
         IssueIds.DenseOnFeatureMap => DenseOnFeatureMap,
         IssueIds.NetworkTooLarge => NetworkTooLarge,
+        IssueIds.UnknownLayerName => UnknownLayerName,
+        IssueIds.ForwardReference => ForwardReference,
+        IssueIds.UnusedLayer => UnusedLayer,
         _ => GeneratorFailure,
     };
 

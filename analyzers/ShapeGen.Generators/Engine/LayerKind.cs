@@ -27,6 +27,8 @@ internal enum LayerKind
     Activation,
     ReLU,
     Softmax,
+    Add,
+    Concatenate,
 }
 
 /// <summary>Mirror of the runtime's <c>ShapeGen.Padding</c> (same values); the analyzer cannot reference the runtime.</summary>
@@ -80,6 +82,8 @@ internal static class LayerKindFacts
         LayerKind.Activation => "activation",
         LayerKind.ReLU => "re_lu",
         LayerKind.Softmax => "softmax",
+        LayerKind.Add => "add",
+        LayerKind.Concatenate => "concatenate",
         LayerKind.Input => "input_layer",
         _ => "expect_shape",
     };
@@ -93,6 +97,8 @@ internal static class LayerKindFacts
     /// <summary>Layers whose window (kernel or pool) slides over the input with a stride.</summary>
     public static bool IsWindowed(LayerKind kind) => IsPooling(kind) || kind is LayerKind.Conv1D or LayerKind.Conv2D
         or LayerKind.DepthwiseConv2D or LayerKind.SeparableConv2D;
+
+    public static bool IsMerge(LayerKind kind) => kind is LayerKind.Add or LayerKind.Concatenate;
 
     public static bool Is1D(LayerKind kind) => kind is LayerKind.Conv1D or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
 }

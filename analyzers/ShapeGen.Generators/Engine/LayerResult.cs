@@ -17,6 +17,12 @@ internal sealed record LayerResult(
     public int PadTop { get; init; }
     public int PadLeft { get; init; }
 
+    /// <summary>The names of the tensors this layer reads (a layer name, or the input's name): Keras's "Connected to".</summary>
+    public EquatableArray<string> Inbound { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Merges: the shape of every input, in order.</summary>
+    public EquatableArray<EquatableArray<int>> InputShapes { get; init; } = EquatableArray<EquatableArray<int>>.Empty;
+
     public string TypeName => Spec.Kind.ToString();
 
     public long OutputElements => Shapes.Product(OutputShape);

@@ -39,6 +39,8 @@ internal static class LayerRules
                 return Result(c, new[] { checked((int)Shapes.Product(c.Input)) }, 0, 0, 0);
             case LayerKind.Reshape: return Reshape(c);
             case LayerKind.Dense: return Dense(c);
+            case LayerKind.Add: return MergeRules.Add(c);
+            case LayerKind.Concatenate: return MergeRules.Concatenate(c);
             case LayerKind.BatchNormalization:
             {
                 int channels = c.Input[c.Input.Length - 1];
@@ -50,7 +52,7 @@ internal static class LayerRules
         }
     }
 
-    private static LayerResult Result(LayerContext c, int[] output, long parameters, long trainable, long multiplyAdds)
+    internal static LayerResult Result(LayerContext c, int[] output, long parameters, long trainable, long multiplyAdds)
         => new(c.Index, c.Name, c.Spec, c.Input.ToEquatableArray(), output.ToEquatableArray(), parameters, trainable, multiplyAdds);
 
     private static bool RequireRank(LayerContext c, int rank)
@@ -61,7 +63,7 @@ internal static class LayerRules
         // Removing the Flatten that produced the vector gives back the axes it took away.
         var producer = c.ProducerLayer;
         bool flattenBefore = producer is { Spec.Kind: LayerKind.Flatten };
-        if (flattenBefore && producer!.InputShape.Count == rank)
+        if (c.Sequential && flattenBefore && producer!.InputShape.Count == rank)
             properties.Add(new IssueProperty(FixKeys.RemoveFlatten, producer.AttributeIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         string fix;
@@ -72,13 +74,13 @@ internal static class LayerRules
         else if (rank == 2 && c.Input.Length == 3)
         {
             int[] reshape = { c.Input[0] * c.Input[1], c.Input[2] };
-            properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
+            if (c.Sequential) properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
             fix = $"Use the 2D layer ({c.Spec.Kind.ToString().Replace("1D", "2D")}), or [Reshape({reshape[0]}, {reshape[1]})] to make the image a sequence.";
         }
         else if (rank == 3 && c.Input.Length == 2)
         {
             int[] reshape = { c.Input[0], 1, c.Input[1] };
-            properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
+            if (c.Sequential) properties.Add(new IssueProperty(FixKeys.Reshape, FixKeys.Ints(reshape)));
             fix = $"Use the 1D layer, or [Reshape({reshape[0]}, {reshape[1]}, {reshape[2]})] to make the sequence an image.";
         }
         else
@@ -216,7 +218,7 @@ internal static class LayerRules
             // The cells that make (n - k') a multiple of the stride, split as 'same' padding splits them (extra after).
             int padH = WindowArithmetic.PaddingToWhole(inH, kh, sh, dh), padW = WindowArithmetic.PaddingToWhole(inW, kw, sw, dw);
             int[] sides = { padH / 2, padH - padH / 2, padW / 2, padW - padW / 2 };
-            properties.Add(new IssueProperty(FixKeys.ZeroPadding, FixKeys.Ints(sides)));
+            if (c.Sequential) properties.Add(new IssueProperty(FixKeys.ZeroPadding, FixKeys.Ints(sides)));
             padding = $"insert [ZeroPadding2D({string.Join(", ", sides)})] before it";
         }
 
@@ -343,8 +345,9 @@ internal static class LayerRules
         long parameters = (long)features * s.Units + (s.UseBias ? s.Units : 0);
         if (c.Input.Length >= 3 && !c.RankReducedLater)
         {
-            var properties = new List<IssueProperty> { new(FixKeys.InsertFlatten, "true") };
-            if (c.Input.Length == 3) properties.Add(new IssueProperty(FixKeys.InsertGlobalPooling, "true"));
+            var properties = new List<IssueProperty>();
+            if (c.Sequential) properties.Add(new IssueProperty(FixKeys.InsertFlatten, "true"));
+            if (c.Sequential && c.Input.Length == 3) properties.Add(new IssueProperty(FixKeys.InsertGlobalPooling, "true"));
             c.Report(IssueIds.DenseOnFeatureMap,
                 $"{c.Title} receives {Shapes.Describe(c.Input)} from {c.Producer} and, as in Keras, acts on its last axis only: " +
                 $"the same {features}→{s.Units} weights at each of the {SummaryFormatter.Count(positions)} positions, output {Shapes.Dims(output)}. " +

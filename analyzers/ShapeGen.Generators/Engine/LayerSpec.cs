@@ -12,6 +12,12 @@ internal sealed record LayerSpec(LayerKind Kind)
     /// <summary>The explicit <c>Name</c>, or null for the Keras default.</summary>
     public string? Name { get; init; }
 
+    /// <summary>The explicit input (<c>From</c>): a layer name, or the input's name. Null means the previous layer.</summary>
+    public string? From { get; init; }
+
+    /// <summary>Add/Concatenate: the names of the merged layers.</summary>
+    public EquatableArray<string> Inputs { get; init; } = EquatableArray<string>.Empty;
+
     public int Filters { get; init; }
     public int Units { get; init; }
 

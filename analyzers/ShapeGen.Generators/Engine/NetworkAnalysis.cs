@@ -10,6 +10,14 @@ internal sealed record NetworkAnalysis(
     EquatableArray<LayerResult> Layers,
     EquatableArray<ShapeIssue> Issues)
 {
+    public const string DefaultInputName = "input";
+
+    /// <summary>The name layers use to take the network input.</summary>
+    public string InputName { get; init; } = DefaultInputName;
+
+    /// <summary>Whether any layer names its input or merges: the summary then shows Keras's "Connected to".</summary>
+    public bool IsGraph { get; init; }
+
     /// <summary>True when no error was found: the generator emits code only then.</summary>
     public bool IsValid => Issues.All(i => !i.IsError) && InputShape.Count > 0;
 

@@ -18,7 +18,8 @@ internal static class ShapeEngine
     {
         var issues = new List<ShapeIssue>();
         var inputShape = CheckInput(modelName, specs, issues);
-        var names = AssignNames(specs, issues);
+        string inputName = InputName(specs);
+        var names = AssignNames(specs, inputName, issues);
 
         for (int i = 0; i < specs.Count; i++)
         {
@@ -28,14 +29,18 @@ internal static class ShapeEngine
         var layers = new List<LayerResult>();
         if (inputShape != null)
         {
-            Propagate(specs, names, inputShape, layers, issues);
+            Propagate(specs, names, inputShape, inputName, layers, issues);
         }
 
         var analysis = new NetworkAnalysis(
             modelName,
             (inputShape ?? Array.Empty<int>()).ToEquatableArray(),
             layers.ToEquatableArray(),
-            EquatableArray<ShapeIssue>.Empty);
+            EquatableArray<ShapeIssue>.Empty)
+        {
+            InputName = inputName,
+            IsGraph = specs.Any(x => x.From != null || LayerKindFacts.IsMerge(x.Kind)),
+        };
         if (limits != null && inputShape != null && issues.All(i => !i.IsError))
         {
             CheckLimits(analysis, limits, issues);
@@ -70,6 +75,10 @@ internal static class ShapeEngine
                 $"(a stride or pooling) or use fewer filters, or raise the limit in .editorconfig: {ResourceLimits.MaxActivationBytesKey} = {bytes}."));
         }
     }
+
+    /// <summary>The name layers use for the network input: the [Input]'s Name, else "input".</summary>
+    private static string InputName(IReadOnlyList<LayerSpec> specs)
+        => specs.FirstOrDefault(x => x.Kind == LayerKind.Input)?.Name ?? NetworkAnalysis.DefaultInputName;
 
     private static int[]? CheckInput(string modelName, IReadOnlyList<LayerSpec> specs, List<ShapeIssue> issues)
     {
@@ -128,11 +137,11 @@ internal static class ShapeEngine
     }
 
     /// <summary>Keras 3 default names: the snake_case stem with a per-stem counter (conv2d, conv2d_1, ...).</summary>
-    private static string[] AssignNames(IReadOnlyList<LayerSpec> specs, List<ShapeIssue> issues)
+    private static string[] AssignNames(IReadOnlyList<LayerSpec> specs, string inputName, List<ShapeIssue> issues)
     {
         var names = new string[specs.Count];
         var counters = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { inputName };
         for (int i = 0; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -161,18 +170,36 @@ internal static class ShapeEngine
 
             if (!seen.Add(name))
             {
+                string other = name == inputName ? "the network input" : "another layer of this network";
                 issues.Add(new ShapeIssue(IssueIds.InvalidArgument, i,
-                    $"{spec.Kind} '{name}': another layer of this network is already named '{name}'; Keras requires unique layer names. Rename one of them."));
+                    $"{spec.Kind} '{name}': {other} is already named '{name}'; Keras requires unique layer names. Rename one of them."));
             }
             names[i] = name;
         }
         return names;
     }
 
-    private static void Propagate(IReadOnlyList<LayerSpec> specs, string[] names, int[] inputShape,
+    /// <summary>
+    /// Walks the layers in declaration order. Each reads the previous layer's output, or the tensors it names
+    /// (<c>From</c>, Add/Concatenate inputs): only names declared above are visible, so the graph has no cycles.
+    /// </summary>
+    private static void Propagate(IReadOnlyList<LayerSpec> specs, string[] names, int[] inputShape, string inputName,
         List<LayerResult> layers, List<ShapeIssue> issues)
     {
         var erroneous = new HashSet<int>(issues.Where(x => x.IsError).Select(x => x.AttributeIndex));
+        var tensors = new Dictionary<string, int[]>(StringComparer.Ordinal) { [inputName] = inputShape };
+        var declaredAt = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (LayerKindFacts.IsLayer(specs[i].Kind) && !declaredAt.ContainsKey(names[i])) declaredAt[names[i]] = i;
+        }
+        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        string previous = inputName;
+        // Each layer's result by name, so a rule can look at the layer that produced its input (SG0007's fix).
+        var results = new Dictionary<string, LayerResult>(StringComparer.Ordinal);
+        // Fixes that insert or remove a layer are offered in plain stacks only: in a graph they would shift the default
+        // names other layers take (From, Add, Concatenate) and the inserted layer would not sit on the named path.
+        bool sequential = !specs.Any(x => x.From != null || LayerKindFacts.IsMerge(x.Kind));
         // For SG0009: a Dense on a feature map is meant per position when a later layer flattens or pools anyway.
         int lastRankReducer = -1;
         for (int i = 0; i < specs.Count; i++)
@@ -180,9 +207,6 @@ internal static class ShapeEngine
             if (specs[i].Kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D)
                 lastRankReducer = i;
         }
-
-        int[] shape = inputShape;
-        LayerResult? producer = null;
         for (int i = 1; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -190,18 +214,83 @@ internal static class ShapeEngine
             // Arguments the engine rejected make the arithmetic meaningless: stop before them.
             if (erroneous.Contains(i)) return;
 
-            var context = new LayerContext(spec, names[i], i, shape, producer, issues) { RankReducedLater = lastRankReducer > i };
             if (spec.Kind == LayerKind.ExpectShape)
             {
-                CheckExpectation(context);
+                CheckExpectation(new LayerContext(spec, names[i], i, tensors[previous], Producer(previous, inputName), issues));
                 continue;
             }
 
+            string[] inbound = LayerKindFacts.IsMerge(spec.Kind) ? spec.Inputs.ToArray() : new[] { spec.From ?? previous };
+            if (!ResolveInbound(spec, names[i], i, inbound, tensors, declaredAt, issues)) return;
+            consumed.UnionWith(inbound);
+
+            var context = new LayerContext(spec, names[i], i, tensors[inbound[0]], Producer(inbound[0], inputName), issues)
+            {
+                InboundNames = inbound,
+                InboundShapes = inbound.Select(n => tensors[n]).ToArray(),
+                ProducerLayer = results.TryGetValue(inbound[0], out var producer) ? producer : null,
+                RankReducedLater = lastRankReducer > i,
+                Sequential = sequential,
+            };
             var result = LayerRules.Apply(context);
             if (result == null) return; // the rule reported why; later layers would only repeat it.
+            result = result with
+            {
+                Inbound = inbound.ToEquatableArray(),
+                InputShapes = inbound.Select(n => tensors[n].ToEquatableArray()).ToEquatableArray(),
+            };
             layers.Add(result);
-            shape = result.OutputShape.ToArray();
-            producer = result;
+            tensors[names[i]] = result.OutputShape.ToArray();
+            results[names[i]] = result;
+            previous = names[i];
+        }
+
+        ReportUnused(layers, consumed, issues);
+    }
+
+    private static string Producer(string tensor, string inputName) => tensor == inputName ? "the input" : $"'{tensor}'";
+
+    /// <summary>SG0014/SG0015: every named input must be a layer declared above (or the input).</summary>
+    private static bool ResolveInbound(LayerSpec spec, string name, int index, string[] inbound, Dictionary<string, int[]> tensors,
+        Dictionary<string, int> declaredAt, List<ShapeIssue> issues)
+    {
+        string title = $"{spec.Kind} '{name}'";
+        if (LayerKindFacts.IsMerge(spec.Kind) && inbound.Length < 2)
+        {
+            issues.Add(new ShapeIssue(IssueIds.InvalidArgument, index,
+                $"{title} merges {inbound.Length} input(s); name at least two layers, e.g. [{spec.Kind}(\"a\", \"b\")]."));
+            return false;
+        }
+        foreach (var source in inbound)
+        {
+            if (tensors.ContainsKey(source)) continue;
+            if (declaredAt.TryGetValue(source, out int at) && at >= index)
+            {
+                string what = at == index ? "itself" : $"'{source}', which is declared below it";
+                issues.Add(new ShapeIssue(IssueIds.ForwardReference, index,
+                    $"{title} takes {what}. A layer can only take layers declared above it (that is how a network stays free of cycles): move this attribute below '{source}', or take another layer."));
+            }
+            else
+            {
+                string suggestion = NameSuggestions.Closest(source, tensors.Keys) is { } close ? $" Did you mean '{close}'?" : "";
+                issues.Add(new ShapeIssue(IssueIds.UnknownLayerName, index,
+                    $"{title} takes '{source}', but no layer above it has that name.{suggestion} Known names: {string.Join(", ", tensors.Keys.Select(k => "'" + k + "'"))}."));
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>SG0016: a layer whose output nothing reads (the last layer is the network output).</summary>
+    private static void ReportUnused(List<LayerResult> layers, HashSet<string> consumed, List<ShapeIssue> issues)
+    {
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            var layer = layers[i];
+            if (consumed.Contains(layer.Name)) continue;
+            issues.Add(new ShapeIssue(IssueIds.UnusedLayer, layer.AttributeIndex,
+                $"{layer.Spec.Kind} '{layer.Name}' is computed but no layer takes its output; the network's output is the last layer, '{layers[layers.Count - 1].Name}'. " +
+                $"Use it (e.g. From = \"{layer.Name}\", or in an Add/Concatenate), or remove it."));
         }
     }
 
@@ -216,18 +305,18 @@ internal static class ShapeEngine
     }
 }
 
-/// <summary>What a layer rule sees: its spec, its name, its input, the layer that produced it, and where to report.</summary>
+/// <summary>What a layer rule sees: its spec, its name, its input, and where to report.</summary>
 internal sealed class LayerContext
 {
     private readonly List<ShapeIssue> _issues;
 
-    public LayerContext(LayerSpec spec, string name, int index, int[] input, LayerResult? producerLayer, List<ShapeIssue> issues)
+    public LayerContext(LayerSpec spec, string name, int index, int[] input, string producer, List<ShapeIssue> issues)
     {
         Spec = spec;
         Name = name;
         Index = index;
         Input = input;
-        ProducerLayer = producerLayer;
+        Producer = producer;
         _issues = issues;
     }
 
@@ -235,15 +324,23 @@ internal sealed class LayerContext
     public string Name { get; }
     public int Index { get; }
     public int[] Input { get; }
-
-    /// <summary>The layer whose output this one receives, or null for the input.</summary>
-    public LayerResult? ProducerLayer { get; }
-
     /// <summary>Who produced the input, for messages: <c>'flatten'</c> or <c>the input</c>.</summary>
-    public string Producer => ProducerLayer == null ? "the input" : $"'{ProducerLayer.Name}'";
+    public string Producer { get; }
 
-    /// <summary>Whether a Flatten, Reshape or global pooling comes later in the stack.</summary>
+    /// <summary>The names of the tensors the layer reads (merges read several).</summary>
+    public IReadOnlyList<string> InboundNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The shapes of those tensors.</summary>
+    public IReadOnlyList<int[]> InboundShapes { get; init; } = Array.Empty<int[]>();
+
+    /// <summary>The layer whose output this one reads (the first, for merges), or null for the network input.</summary>
+    public LayerResult? ProducerLayer { get; init; }
+
+    /// <summary>Whether a Flatten, Reshape or global pooling is declared later in the stack.</summary>
     public bool RankReducedLater { get; init; }
+
+    /// <summary>Whether the network is a plain stack (no From, no merges): only then do fixes insert or remove layers.</summary>
+    public bool Sequential { get; init; }
 
     /// <summary><c>Conv2D 'conv2d_1'</c>: how messages name the layer.</summary>
     public string Title => $"{Spec.Kind} '{Name}'";
@@ -275,3 +372,4 @@ internal sealed record ResourceLimits(long MaxParameters, long MaxActivationByte
             ? value
             : fallback;
 }
+

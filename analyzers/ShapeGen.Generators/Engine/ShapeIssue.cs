@@ -19,12 +19,16 @@ internal static class IssueIds
     public const string UnevenSamePadding = "SG0011";
     public const string DenseOnFeatureMap = "SG0009";
     public const string NetworkTooLarge = "SG0010";
+    public const string UnknownLayerName = "SG0014";
+    public const string ForwardReference = "SG0015";
+    public const string UnusedLayer = "SG0016";
 
     /// <summary>The default severity of each ID: the analyzer's descriptors use it, and only errors stop code generation.</summary>
     public static IssueSeverity SeverityOf(string id) => id switch
     {
         DroppedRowsOrColumns => IssueSeverity.Warning,
         NetworkTooLarge => IssueSeverity.Warning,
+        UnusedLayer => IssueSeverity.Warning,
         UnevenSamePadding => IssueSeverity.Info,
         DenseOnFeatureMap => IssueSeverity.Info,
         _ => IssueSeverity.Error,
@@ -100,7 +104,7 @@ internal sealed record ShapeIssue(string Id, int AttributeIndex, string Message)
 
     public IssueSeverity Severity => IssueIds.SeverityOf(Id);
 
-    /// <summary>Only errors stop code generation: warnings (SG0002, SG0010) and notes (SG0009, SG0011) describe code that works.</summary>
+    /// <summary>Only errors stop code generation: warnings (SG0002, SG0010, SG0016) and notes (SG0009, SG0011) describe code that works.</summary>
     public bool IsError => Severity == IssueSeverity.Error;
 
     public string? Property(string key)

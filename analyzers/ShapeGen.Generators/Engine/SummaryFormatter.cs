@@ -16,26 +16,37 @@ internal static class SummaryFormatter
     // Keras 3 pads its columns to at least these widths.
     private static readonly int[] MinimumWidths = { 31, 22, 13, 13 };
 
-    public static string Format(NetworkAnalysis network)
+    /// <param name="network">The analysed network.</param>
+    /// <param name="memory">The forward pass's buffer plan, when code is generated: reported in the footer.</param>
+    public static string Format(NetworkAnalysis network, ActivationMemory? memory = null)
     {
+        // Functional (graph) models: Keras lists the input layer and a "Connected to" column.
+        bool graph = network.IsGraph;
+        var headers = graph ? Headers.Concat(new[] { "Connected to" }).ToArray() : Headers;
+        var minimums = graph ? MinimumWidths.Concat(new[] { 17 }).ToArray() : MinimumWidths;
         var rows = network.Layers.Select(l => new[]
         {
             $"{l.Name} ({l.TypeName})",
             Shapes.KerasText(l.OutputShape),
             Count(l.Parameters),
             Count(l.MultiplyAdds),
-        }).ToList();
+            string.Join(", ", l.Inbound.Select(name => name + "[0][0]")),
+        }.Take(headers.Length).ToArray()).ToList();
+        if (graph)
+        {
+            rows.Insert(0, new[] { $"{network.InputName} (InputLayer)", Shapes.KerasText(network.InputShape), "0", "0", "-" });
+        }
 
-        var widths = new int[Headers.Length];
+        var widths = new int[headers.Length];
         for (int c = 0; c < widths.Length; c++)
         {
-            widths[c] = Math.Max(MinimumWidths[c], Math.Max(Headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)));
+            widths[c] = Math.Max(minimums[c], Math.Max(headers[c].Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length)));
         }
 
         var text = new StringBuilder();
         text.Append("Model: \"").Append(network.ModelName).Append("\"\n");
         text.Append(Rule('┏', '━', '┳', '┓', widths));
-        text.Append(Row('┃', Headers, widths));
+        text.Append(Row('┃', headers, widths));
         text.Append(Rule('┡', '━', '╇', '┩', widths));
         for (int r = 0; r < rows.Count; r++)
         {
@@ -52,6 +63,12 @@ internal static class SummaryFormatter
         var (largest, elements) = network.LargestActivation;
         text.Append(" Largest activation: ").Append(Count(elements)).Append(" floats (").Append(Bytes(elements * 4)).Append("), ")
             .Append(largest == null ? "the input" : "output of " + largest.Name).Append('\n');
+        if (memory != null)
+        {
+            text.Append(" Activation memory: ").Append(Count(memory.PeakLiveFloats)).Append(" floats live at most (")
+                .Append(Bytes(memory.PeakLiveFloats * 4)).Append("); workspace ").Append(Bytes(memory.WorkspaceFloats * 4))
+                .Append(" per thread, buffers reused once dead\n");
+        }
         return text.ToString();
     }
 
@@ -96,7 +113,7 @@ internal static class SummaryFormatter
         for (int c = 0; c < widths.Length; c++)
         {
             if (c > 0) line.Append(border);
-            bool numeric = c >= 2;
+            bool numeric = c is 2 or 3;
             line.Append(' ').Append(numeric ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c])).Append(' ');
         }
         return line.Append(border).Append('\n').ToString();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -12,27 +13,25 @@ namespace ShapeGen.Generators.Generation;
 /// </summary>
 internal static class ForwardEmitter
 {
-    private static readonly BufferId[] WorkspaceBuffers = { BufferId.PingA, BufferId.PingB, BufferId.Padded, BufferId.Staging };
-
-    public static void Write(SourceWriter w, TypeModel type, NetworkAnalysis network)
+    public static void Write(SourceWriter w, TypeModel type, NetworkAnalysis network, ForwardPlan plan, string summary)
     {
-        var plan = ForwardPlanner.Plan(network);
         string generated = NetworkEmitter.GeneratedCodeAttribute;
-        var offsets = new Dictionary<BufferId, long>();
+        var offsets = new Dictionary<string, long>();
         long workspace = 0;
-        foreach (var buffer in WorkspaceBuffers)
+        foreach (var buffer in plan.BufferFloats.Keys.OrderBy(b => b, StringComparer.Ordinal))
         {
             offsets[buffer] = workspace;
-            if (plan.BufferFloats.TryGetValue(buffer, out long floats)) workspace += ForwardPlan.Align(floats);
+            workspace += ForwardPlan.Align(plan.BufferFloats[buffer]);
         }
+        // The same total as plan.WorkspaceFloats, laid out in a fixed order.
 
         w.Line("/// <summary>Floats in the repacked weights (channels padded to whole vectors, BatchNormalization folded).</summary>");
         w.Line($"private const int PackedWeightCount = {plan.PackedFloats};");
         w.Line("/// <summary>Floats of scratch memory each thread uses for intermediate activations.</summary>");
         w.Line($"private const int WorkspaceSize = {workspace};");
-        foreach (var buffer in WorkspaceBuffers)
+        foreach (var buffer in offsets.Keys)
         {
-            if (plan.BufferFloats.ContainsKey(buffer)) w.Line($"private const int {buffer}Offset = {offsets[buffer]};");
+            w.Line($"private const int {OffsetName(buffer)} = {offsets[buffer]};");
         }
         w.Line();
         w.Line(generated);
@@ -46,7 +45,7 @@ internal static class ForwardEmitter
         w.Line();
 
         WriteConstructor(w, type, network, plan);
-        WriteForward(w, type, network);
+        WriteForward(w, type, network, summary);
         WriteRun(w, plan, offsets);
 
         foreach (var width in VectorWidth.All)
@@ -78,13 +77,13 @@ internal static class ForwardEmitter
         w.Line();
     }
 
-    private static void WriteForward(SourceWriter w, TypeModel type, NetworkAnalysis network)
+    private static void WriteForward(SourceWriter w, TypeModel type, NetworkAnalysis network, string summary)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line("/// <summary>");
         w.Line($"/// Runs one sample: <paramref name=\"input\"/> holds {CSharpLiterals.XmlEscape(Shapes.Dims(network.InputShape))} floats (channels last), <paramref name=\"output\"/> receives {CSharpLiterals.XmlEscape(Shapes.Dims(network.OutputShape))}.");
         w.Line("/// Allocation-free after the first call on a thread; safe to call from several threads at once. The layers it runs:");
-        NetworkEmitter.WriteTable(w, network);
+        NetworkEmitter.WriteTable(w, summary);
         w.Line("/// </summary>");
         w.Line(generated);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
@@ -116,7 +115,9 @@ internal static class ForwardEmitter
         w.Line();
     }
 
-    private static void WriteRun(SourceWriter w, ForwardPlan plan, Dictionary<BufferId, long> offsets)
+    private static string OffsetName(string buffer) => char.ToUpperInvariant(buffer[0]) + buffer.Substring(1) + "Offset";
+
+    private static void WriteRun(SourceWriter w, ForwardPlan plan, Dictionary<string, long> offsets)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line(generated);
@@ -132,16 +133,15 @@ internal static class ForwardEmitter
         {
             w.Line(generated);
             w.Open($"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights)");
-            foreach (var buffer in WorkspaceBuffers)
+            foreach (var buffer in offsets.Keys)
             {
-                if (plan.BufferFloats.ContainsKey(buffer))
-                    w.Line($"ref float {Local(buffer)} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {buffer}Offset);");
+                w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
             }
             for (int i = 0; i < plan.Steps.Count; i++)
             {
                 var step = plan.Steps[i];
-                string source = Local(step.Source), destination = Local(step.Destination);
-                w.Line($"{KernelEmitter.MethodName(i, step, width)}(ref {source}, ref {destination}, ref weights);");
+                string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
+                w.Line($"{KernelEmitter.MethodName(i, step, width)}({sources}, ref {destination}, ref weights);");
                 if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
                 {
                     w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
@@ -151,14 +151,4 @@ internal static class ForwardEmitter
             w.Line();
         }
     }
-
-    private static string Local(BufferId buffer) => buffer switch
-    {
-        BufferId.Input => "input",
-        BufferId.Output => "output",
-        BufferId.PingA => "pingA",
-        BufferId.PingB => "pingB",
-        BufferId.Padded => "padded",
-        _ => "staging",
-    };
 }

@@ -6,7 +6,7 @@ namespace ShapeGen.Generators.Generation;
 /// <summary>The contract's shape members: sizes, counts, shapes, the layer table and the summary text.</summary>
 internal static class MetadataEmitter
 {
-    public static void Write(SourceWriter w, TypeModel type, NetworkAnalysis network)
+    public static void Write(SourceWriter w, NetworkAnalysis network, string summary)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
 
@@ -20,7 +20,7 @@ internal static class MetadataEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line($"/// All parameters, as Keras <c>model.count_params()</c>: {SummaryFormatter.Count(network.Parameters)}; the constructor takes exactly this many floats. Per layer:");
-        NetworkEmitter.WriteTable(w, network);
+        NetworkEmitter.WriteTable(w, summary);
         w.Line("/// </summary>");;
         w.Line(generated);
         w.Line($"public const long ParameterCount = {CSharpLiterals.Long(network.Parameters)};");
@@ -50,17 +50,18 @@ internal static class MetadataEmitter
         {
             w.Line($"new global::ShapeGen.LayerInfo({CSharpLiterals.String(layer.Name)}, {CSharpLiterals.String(layer.TypeName)}, " +
                    $"{CSharpLiterals.IntArray(layer.OutputShape)}, {CSharpLiterals.Long(layer.Parameters)}, " +
-                   $"{CSharpLiterals.Long(layer.TrainableParameters)}, {CSharpLiterals.Long(layer.MultiplyAdds)}),");
+                   $"{CSharpLiterals.Long(layer.TrainableParameters)}, {CSharpLiterals.Long(layer.MultiplyAdds)}) " +
+                   $"{{ Inputs = new string[] {{ {string.Join(", ", layer.Inbound.Select(CSharpLiterals.String))} }} }},");
         }
         w.Outdent();
         w.Line("};");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The Keras-style summary table, as printed during the build:");
-        NetworkEmitter.WriteTable(w, network);
+        NetworkEmitter.WriteTable(w, summary);
         w.Line("/// </summary>");
         w.Line(generated);
-        w.Line($"public static string Summary => {CSharpLiterals.String(SummaryFormatter.Format(network))};");
+        w.Line($"public static string Summary => {CSharpLiterals.String(summary)};");
         w.Line();
     }
 }

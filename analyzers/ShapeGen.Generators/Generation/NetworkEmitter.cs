@@ -1,5 +1,6 @@
 using System.Linq;
 using ShapeGen.Generators.Engine;
+using ShapeGen.Generators.Generation.Forward;
 
 namespace ShapeGen.Generators.Generation;
 
@@ -18,10 +19,12 @@ internal static class NetworkEmitter
         if (type.Namespace != null) w.Open($"namespace {type.Namespace}");
         foreach (var container in type.ContainingDeclarations) w.Open(container);
 
-        WriteTypeDocumentation(w, network);
+        var plan = ForwardPlanner.Plan(network);
+        string summary = NetworkSummary.Text(network, plan);
+        WriteTypeDocumentation(w, network, summary);
         w.Open(type.Declaration);
-        MetadataEmitter.Write(w, type, network);
-        ForwardEmitter.Write(w, type, network);
+        MetadataEmitter.Write(w, network, summary);
+        ForwardEmitter.Write(w, type, network, plan, summary);
         w.Close();
 
         foreach (var _ in type.ContainingDeclarations) w.Close();
@@ -29,20 +32,20 @@ internal static class NetworkEmitter
         return w.ToString();
     }
 
-    private static void WriteTypeDocumentation(SourceWriter w, NetworkAnalysis network)
+    private static void WriteTypeDocumentation(SourceWriter w, NetworkAnalysis network, string summary)
     {
         w.Line("/// <summary>");
         w.Line($"/// ShapeGen network {CSharpLiterals.XmlEscape(Shapes.List(network.InputShape))} → {CSharpLiterals.XmlEscape(Shapes.List(network.OutputShape))}: " +
                $"{SummaryFormatter.Count(network.Parameters)} parameters, {SummaryFormatter.Count(network.MultiplyAdds)} multiply-adds.");
-        WriteTable(w, network);
+        WriteTable(w, summary);
         w.Line("/// </summary>");
     }
 
     /// <summary>The summary table as an XML doc <c>code</c> block, so the IDE shows it on hover.</summary>
-    public static void WriteTable(SourceWriter w, NetworkAnalysis network)
+    public static void WriteTable(SourceWriter w, string summary)
     {
         w.Line("/// <code>");
-        foreach (var line in SummaryFormatter.Format(network).TrimEnd('\n').Split('\n'))
+        foreach (var line in summary.TrimEnd('\n').Split('\n'))
         {
             w.Line("/// " + CSharpLiterals.XmlEscape(line));
         }

@@ -34,7 +34,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         var summaries = networks
             .Where(static model => model.CanEmit)
-            .Select(static (model, _) => SummaryFormatter.Format(model.Analysis!))
+            .Select(static (model, _) => NetworkSummary.Text(model.Analysis!))
             .WithTrackingName(TrackingNames.Summaries)
             .Collect();
 

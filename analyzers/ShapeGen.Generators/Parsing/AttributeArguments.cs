@@ -85,6 +85,24 @@ internal sealed class AttributeArguments
         return result;
     }
 
+    /// <summary>A <c>params string[]</c> argument; null elements are recorded as problems.</summary>
+    public ImmutableArray<string> StringArray(string name)
+    {
+        if (!_values.TryGetValue(name, out var value)) return ImmutableArray<string>.Empty;
+        if (value.Kind != TypedConstantKind.Array)
+        {
+            return value.Value is string single ? ImmutableArray.Create(single) : ImmutableArray<string>.Empty;
+        }
+        if (value.IsNull) return ImmutableArray<string>.Empty;
+        var builder = ImmutableArray.CreateBuilder<string>(value.Values.Length);
+        foreach (var element in value.Values)
+        {
+            if (element.Value is string s) builder.Add(s);
+            else Problems.Add($"{name} must hold layer names, got {element.ToCSharpString()}.");
+        }
+        return builder.ToImmutable();
+    }
+
     /// <summary>A <c>params int[]</c> argument.</summary>
     public ImmutableArray<int> IntArray(string name)
     {

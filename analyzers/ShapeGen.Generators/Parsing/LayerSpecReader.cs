@@ -10,7 +10,7 @@ internal static class LayerSpecReader
     public static LayerSpec Read(LayerKind kind, AttributeData data)
     {
         var a = new AttributeArguments(data);
-        var spec = new LayerSpec(kind) { Name = a.String("Name") };
+        var spec = new LayerSpec(kind) { Name = a.String("Name"), From = a.String("From") };
         spec = kind switch
         {
             LayerKind.Input or LayerKind.ExpectShape or LayerKind.Reshape => spec with { Shape = a.IntArray("shape").ToEquatableArray() },
@@ -41,6 +41,7 @@ internal static class LayerSpecReader
             LayerKind.Dense => spec with { Units = a.Int("units", 0) },
             LayerKind.Dropout => spec with { Rate = a.Double("rate", 0) },
             LayerKind.BatchNormalization => spec with { Epsilon = a.Double("Epsilon", 0.001) },
+            LayerKind.Add or LayerKind.Concatenate => spec with { Inputs = a.StringArray("inputs").ToEquatableArray() },
             LayerKind.Activation => spec with { Activation = a.Enum("activation", ActivationKind.Linear, "Activation") },
             _ => spec,
         };

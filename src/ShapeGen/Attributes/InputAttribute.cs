@@ -11,6 +11,9 @@ public sealed class InputAttribute : Attribute
 
     /// <summary>The input shape without the batch axis.</summary>
     public int[] Shape { get; }
+
+    /// <summary>The name layers use to take the input with <see cref="LayerAttribute.From"/> (default <c>"input"</c>).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>Not a layer: asserts the shape (without batch) at this point of the stack. A mismatch is error SG0001.</summary>

@@ -11,6 +11,13 @@ public abstract class LayerAttribute : Attribute
 {
     /// <summary>The layer's name. Defaults to the Keras 3 name: snake_case of the type with a per-type counter (<c>conv2d</c>, <c>conv2d_1</c>).</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The name of the layer whose output this layer takes (or the input's name, <c>"input"</c> by default). Leave it
+    /// out to take the previous layer's output, as in a plain stack. Only layers declared above may be named, so a
+    /// network can never contain a cycle.
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Base of layers that take an optional activation and bias.</summary>

@@ -221,3 +221,47 @@ public sealed class PartialFixes
         public partial class Net;
         """, PartialCodeFixProvider.RemoveStaticKey);
 }
+
+/// <summary>
+/// In a graph (From, Add, Concatenate) an inserted or removed layer would shift the default names other layers take and
+/// would not sit on the named path: those fixes are not offered there; fixes that edit the layer itself still are.
+/// </summary>
+public sealed class GraphNetworks
+{
+    private const string Residual = """
+        [Input(8, 8, 4)]
+        [Conv2D(4, 3, Padding.Same, Name = "a")]
+        [Conv2D(4, 3, Padding.Same)]
+        [Add("a", "conv2d")]
+        [{|SG0009:Dense(10)|}]
+        public partial class Net;
+        """;
+
+    [Fact]
+    public async Task No_insert_Flatten_in_a_graph()
+    {
+        var test = FixTest<InsertFlattenCodeFixProvider>.Create(Residual, Residual, InsertFlattenCodeFixProvider.FlattenKey);
+        test.CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipFixAllCheck;
+        test.NumberOfIncrementalIterations = 0;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task Use_padding_same_still_works_in_a_graph() => FixTest<UsePaddingSameCodeFixProvider>.RunAsync("""
+        [Input(9, 9, 4)]
+        [Conv2D(4, 3, Padding.Same, Name = "a")]
+        [{|SG0002:MaxPooling2D(2)|}]
+        [Conv2D(4, 1, Padding.Same, From = "a")]
+        [{|SG0002:MaxPooling2D(2, Name = "b")|}]
+        [Concatenate("max_pooling2d", "b")]
+        public partial class Net;
+        """, """
+        [Input(9, 9, 4)]
+        [Conv2D(4, 3, Padding.Same, Name = "a")]
+        [{|SG0011:MaxPooling2D(2, Padding.Same)|}]
+        [Conv2D(4, 1, Padding.Same, From = "a")]
+        [{|SG0011:MaxPooling2D(2, Padding.Same, Name = "b")|}]
+        [Concatenate("max_pooling2d", "b")]
+        public partial class Net;
+        """, UsePaddingSameCodeFixProvider.EquivalenceKey);
+}

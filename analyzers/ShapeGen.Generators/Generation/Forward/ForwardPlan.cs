@@ -13,8 +13,22 @@ internal sealed class ForwardPlan
     /// <summary>Floats in the packed weight arena.</summary>
     public long PackedFloats { get; private set; }
 
-    /// <summary>Floats each workspace buffer needs (the largest write into it).</summary>
-    public Dictionary<BufferId, long> BufferFloats { get; } = new();
+    /// <summary>Floats each workspace buffer needs (the largest write into it), in order of first use.</summary>
+    public Dictionary<string, long> BufferFloats { get; } = new();
+
+    /// <summary>The largest number of activation floats alive at once (workspace slots, not the caller's spans).</summary>
+    public long PeakWorkspaceFloats { get; set; }
+
+    /// <summary>The per-thread workspace: every buffer, each aligned to a cache line.</summary>
+    public long WorkspaceFloats
+    {
+        get
+        {
+            long total = 0;
+            foreach (var floats in BufferFloats.Values) total += Align(floats);
+            return total;
+        }
+    }
 
     /// <summary>Reserves an aligned region of the packed weight arena and returns its offset.</summary>
     public long Reserve(long floats)

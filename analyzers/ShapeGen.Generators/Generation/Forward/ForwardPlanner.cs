@@ -1,164 +1,325 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using ShapeGen.Generators.Common;
 using ShapeGen.Generators.Engine;
 
 namespace ShapeGen.Generators.Generation.Forward;
 
 /// <summary>
-/// Turns the engine's layers into kernel steps: 1D layers and Dense become 2D with height 1, 'same'/'causal'
-/// padding becomes an explicit padded copy (so kernels never test bounds), BatchNormalization folds into the
-/// convolution or dense layer before it, and activation layers fuse into the step before them where that is exact.
+/// Turns the engine's layers into kernel steps and a static buffer plan.
+/// <list type="bullet">
+/// <item>Flatten, Reshape and Dropout move no data: their output is their input's storage.</item>
+/// <item>BatchNormalization folds into the convolution or dense layer before it, and activation layers fuse into
+/// the step before them, when that step is linear and nothing else reads its output (so the fusion is exact).</item>
+/// <item>Every other layer output gets a workspace slot, reused once the last layer reading it has run; the last
+/// layer writes straight into the caller's output.</item>
+/// </list>
 /// </summary>
 internal static class ForwardPlanner
 {
     public static ForwardPlan Plan(NetworkAnalysis network)
     {
         var plan = new ForwardPlan();
-        long parameterOffset = 0;
-        ForwardStep? previous = null;     // the last step that produced a layer output
-        bool adjacent = false;            // no reshaping layer between `previous` and the current layer
-        BufferId current = BufferId.Input;
-
-        foreach (var layer in network.Layers)
+        var decisions = Decide(network);
+        string finalStorage = decisions[decisions.Count - 1].Storage;
+        var readers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var decision in decisions.Where(d => d.Role == Role.Compute))
         {
+            foreach (var source in decision.Inbound) readers[source] = readers.TryGetValue(source, out int n) ? n + 1 : 1;
+        }
+
+        var slots = new SlotAllocator(plan, readers);
+        var producer = new Dictionary<string, ForwardStep>(StringComparer.Ordinal);
+        long parameterOffset = 0;
+        foreach (var decision in decisions)
+        {
+            var layer = decision.Layer;
             long parameters = parameterOffset;
             parameterOffset += layer.Parameters;
-            var spec = layer.Spec;
-            var context = new PlanContext(plan, layer, parameters, current);
-
-            switch (spec.Kind)
+            switch (decision.Role)
             {
-                case LayerKind.Flatten:
-                case LayerKind.Reshape:
-                    adjacent = false;
+                case Role.Alias:
                     continue;
-                case LayerKind.Dropout:
+                case Role.Fold:
+                    FoldBatchNorm(plan, producer[decision.Storage], layer, parameters);
                     continue;
-                case LayerKind.BatchNormalization:
-                    if (adjacent && TryFoldBatchNorm(plan, previous, layer, parameters)) continue;
-                    break;
-                case LayerKind.Activation:
-                case LayerKind.ReLU:
-                case LayerKind.Softmax:
-                    var activation = spec.Kind switch
-                    {
-                        LayerKind.ReLU => ActivationKind.Relu,
-                        LayerKind.Softmax => ActivationKind.Softmax,
-                        _ => spec.Activation,
-                    };
-                    if (activation == ActivationKind.Linear) continue;
-                    // Elementwise functions commute with reshaping; softmax needs the same last axis.
-                    bool sameAxis = previous != null && previous.LastAxis == Last(layer.OutputShape);
-                    if (previous is { CanFuseActivation: true, Activation: ActivationKind.Linear }
-                        && (activation != ActivationKind.Softmax ? true : adjacent && sameAxis))
-                    {
-                        previous.Activation = activation;
-                        continue;
-                    }
-                    context.Add(new ActivationStep { Activation = activation, LastAxis = Last(layer.OutputShape), OutputElements = layer.OutputElements });
-                    break;
+                case Role.Fuse:
+                    producer[decision.Storage].Activation = decision.Activation;
+                    continue;
             }
 
-            if (spec.Kind is not (LayerKind.Activation or LayerKind.ReLU or LayerKind.Softmax))
-            {
+            string destination = decision.Storage == finalStorage ? slots.AssignOutput(decision.Storage) : slots.Allocate(decision.Storage, layer.OutputElements);
+            slots.Release(decision.Inbound);
+            var context = new PlanContext(plan, layer, parameters, decision.Inbound.Select(slots.BufferOf).ToArray(), destination);
+            if (layer.Spec.Kind is LayerKind.Activation or LayerKind.ReLU or LayerKind.Softmax)
+                context.Add(new ActivationStep { Activation = decision.Activation, LastAxis = Last(layer.OutputShape), OutputElements = layer.OutputElements });
+            else
                 LayerPlanner.Add(context);
-            }
-
-            previous = context.LastStep;
-            adjacent = true;
-            current = context.Output;
+            producer[decision.Storage] = context.LastStep!;
         }
 
-        if (plan.Steps.Count == 0)
+        if (finalStorage == network.InputName)
         {
-            plan.Steps.Add(new CopyStep { Source = BufferId.Input, Destination = BufferId.Output, OutputElements = network.OutputElements });
-        }
-        else
-        {
-            // The last layer writes straight into the caller's output.
-            var last = plan.Steps[plan.Steps.Count - 1];
-            last.Destination = BufferId.Output;
+            // Only reshaping layers after the input: the output is a copy of it.
+            plan.Steps.Add(new CopyStep { Sources = new[] { Buffers.Input }, Destination = Buffers.Output, OutputElements = network.OutputElements });
         }
 
         foreach (var step in plan.Steps)
         {
-            if (step.Destination is BufferId.Input or BufferId.Output) continue;
+            if (step.Destination is Buffers.Input or Buffers.Output) continue;
             plan.BufferFloats.TryGetValue(step.Destination, out long size);
             plan.BufferFloats[step.Destination] = Math.Max(size, step.OutputElements);
         }
         return plan;
     }
 
-    private static int Last(Common.EquatableArray<int> shape) => shape[shape.Count - 1];
+    private enum Role
+    {
+        /// <summary>Runs kernels into a buffer of its own.</summary>
+        Compute,
+        /// <summary>Moves no data (Flatten, Reshape, Dropout, a linear activation).</summary>
+        Alias,
+        /// <summary>BatchNormalization folded into the weights of the layer that produced its input.</summary>
+        Fold,
+        /// <summary>An activation applied by the step that produced its input.</summary>
+        Fuse,
+    }
 
-    /// <summary>BatchNormalization right after a linear convolution or dense layer is folded into its weights.</summary>
-    private static bool TryFoldBatchNorm(ForwardPlan plan, ForwardStep? previous, LayerResult layer, long parameters)
+    /// <summary>What a layer becomes, and the storage (the name of the computing layer, or the input) it reads and writes.</summary>
+    private sealed record Decision(LayerResult Layer, Role Role, string Storage, string[] Inbound)
+    {
+        public ActivationKind Activation { get; init; }
+    }
+
+    /// <summary>
+    /// First pass: which layers compute, which only rename a tensor, and which fold or fuse into their producer.
+    /// Folding and fusing rewrite the producer's output in place, so they are only exact when this layer is the
+    /// producer's only reader.
+    /// </summary>
+    private static List<Decision> Decide(NetworkAnalysis network)
+    {
+        var storage = new Dictionary<string, string>(StringComparer.Ordinal) { [network.InputName] = network.InputName };
+        var readers = ReadersByTensor(network);
+        var kind = new Dictionary<string, LayerKind>(StringComparer.Ordinal);
+        var activation = new Dictionary<string, ActivationKind>(StringComparer.Ordinal);
+        var lastAxis = new Dictionary<string, int>(StringComparer.Ordinal);
+        var decisions = new List<Decision>();
+        foreach (var layer in network.Layers)
+        {
+            var spec = layer.Spec;
+            var inbound = layer.Inbound.Select(name => storage[name]).ToArray();
+            string source = inbound[0];
+            bool soleReader = source != network.InputName && readers[source] == 1;
+
+            if (spec.Kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.Dropout)
+            {
+                storage[layer.Name] = source;
+                decisions.Add(new Decision(layer, Role.Alias, source, inbound));
+                continue;
+            }
+            if (spec.Kind == LayerKind.BatchNormalization && soleReader && activation[source] == ActivationKind.Linear
+                && kind[source] is LayerKind.Conv1D or LayerKind.Conv2D or LayerKind.Dense or LayerKind.SeparableConv2D or LayerKind.DepthwiseConv2D)
+            {
+                Merge(source, layer, storage, readers);
+                decisions.Add(new Decision(layer, Role.Fold, source, inbound));
+                continue;
+            }
+            if (spec.Kind is LayerKind.Activation or LayerKind.ReLU or LayerKind.Softmax)
+            {
+                var function = spec.Kind switch
+                {
+                    LayerKind.ReLU => ActivationKind.Relu,
+                    LayerKind.Softmax => ActivationKind.Softmax,
+                    _ => spec.Activation,
+                };
+                if (function == ActivationKind.Linear)
+                {
+                    Merge(source, layer, storage, readers);
+                    decisions.Add(new Decision(layer, Role.Alias, source, inbound));
+                    continue;
+                }
+                bool fusable = soleReader && activation[source] == ActivationKind.Linear && CanFuseActivation(kind[source])
+                    && (function != ActivationKind.Softmax || lastAxis[source] == Last(layer.OutputShape));
+                if (fusable)
+                {
+                    Merge(source, layer, storage, readers);
+                    activation[source] = function;
+                    decisions.Add(new Decision(layer, Role.Fuse, source, inbound) { Activation = function });
+                    continue;
+                }
+                storage[layer.Name] = layer.Name;
+                kind[layer.Name] = spec.Kind;
+                activation[layer.Name] = function;
+                lastAxis[layer.Name] = Last(layer.OutputShape);
+                decisions.Add(new Decision(layer, Role.Compute, layer.Name, inbound) { Activation = function });
+                continue;
+            }
+
+            storage[layer.Name] = layer.Name;
+            kind[layer.Name] = spec.Kind;
+            activation[layer.Name] = HasActivation(spec.Kind) ? spec.Activation : ActivationKind.Linear;
+            lastAxis[layer.Name] = Last(layer.OutputShape);
+            decisions.Add(new Decision(layer, Role.Compute, layer.Name, inbound));
+        }
+        return decisions;
+    }
+
+    /// <summary>The layer's output becomes its producer's storage, which inherits the layer's readers.</summary>
+    private static void Merge(string producer, LayerResult layer, Dictionary<string, string> storage, Dictionary<string, int> readers)
+    {
+        storage[layer.Name] = producer;
+        readers[producer] += readers[layer.Name] - 1;
+    }
+
+    private static bool HasActivation(LayerKind kind) => kind is LayerKind.Conv1D or LayerKind.Conv2D or LayerKind.Conv2DTranspose
+        or LayerKind.DepthwiseConv2D or LayerKind.SeparableConv2D or LayerKind.Dense;
+
+    /// <summary>Steps that can apply an activation as they write (see <see cref="ForwardStep.CanFuseActivation"/>).</summary>
+    private static bool CanFuseActivation(LayerKind kind) => HasActivation(kind) || kind is LayerKind.BatchNormalization or LayerKind.Add;
+
+    /// <summary>How many layers read each tensor (through reshaping layers), plus one for the network output.</summary>
+    private static Dictionary<string, int> ReadersByTensor(NetworkAnalysis network)
+    {
+        var readers = new Dictionary<string, int>(StringComparer.Ordinal) { [network.InputName] = 0 };
+        var storage = new Dictionary<string, string>(StringComparer.Ordinal) { [network.InputName] = network.InputName };
+        foreach (var layer in network.Layers)
+        {
+            readers[layer.Name] = 0;
+            if (layer.Spec.Kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.Dropout)
+            {
+                storage[layer.Name] = storage[layer.Inbound[0]];
+                continue;
+            }
+            storage[layer.Name] = layer.Name;
+            foreach (var name in layer.Inbound) readers[storage[name]]++;
+        }
+        readers[storage[network.Layers[network.Layers.Count - 1].Name]]++;
+        return readers;
+    }
+
+    internal static int Last(EquatableArray<int> shape) => shape[shape.Count - 1];
+
+    /// <summary>BatchNormalization after a linear convolution or dense layer, folded into its packed weights.</summary>
+    private static void FoldBatchNorm(ForwardPlan plan, ForwardStep previous, LayerResult layer, long parameters)
     {
         int channels = Last(layer.OutputShape);
         string epsilon = CSharpLiterals.Float(layer.Spec.Epsilon);
-        switch (previous)
+        string statement = previous switch
         {
-            case ConvolutionStep { Activation: ActivationKind.Linear } conv:
-                plan.PackingStatements.Add(
-                    $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                    $"packed.Slice({conv.KernelOffset}, {(long)conv.KernelH * conv.KernelW * conv.Channels * conv.PaddedFilters}), " +
-                    $"{conv.KernelH * conv.KernelW * conv.Channels}, {channels}, {conv.PaddedFilters}, packed.Slice({conv.BiasOffset}, {conv.PaddedFilters})); // fold {layer.Name}");
-                return true;
-            case DepthwiseStep { Activation: ActivationKind.Linear } depthwise:
-                plan.PackingStatements.Add(
-                    $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                    $"packed.Slice({depthwise.KernelOffset}, {(long)depthwise.KernelH * depthwise.KernelW * depthwise.PaddedChannels}), " +
-                    $"{depthwise.KernelH * depthwise.KernelW}, {channels}, {depthwise.PaddedChannels}, packed.Slice({depthwise.BiasOffset}, {depthwise.PaddedChannels})); // fold {layer.Name}");
-                return true;
-            default:
-                return false;
+            ConvolutionStep conv =>
+                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
+                $"packed.Slice({conv.KernelOffset}, {(long)conv.KernelH * conv.KernelW * conv.Channels * conv.PaddedFilters}), " +
+                $"{conv.KernelH * conv.KernelW * conv.Channels}, {channels}, {conv.PaddedFilters}, packed.Slice({conv.BiasOffset}, {conv.PaddedFilters})); // fold {layer.Name}",
+            DepthwiseStep depthwise =>
+                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
+                $"packed.Slice({depthwise.KernelOffset}, {(long)depthwise.KernelH * depthwise.KernelW * depthwise.PaddedChannels}), " +
+                $"{depthwise.KernelH * depthwise.KernelW}, {channels}, {depthwise.PaddedChannels}, packed.Slice({depthwise.BiasOffset}, {depthwise.PaddedChannels})); // fold {layer.Name}",
+            _ => throw new InvalidOperationException($"Cannot fold {layer.Name} into {previous.GetType().Name}."),
+        };
+        plan.PackingStatements.Add(statement);
+    }
+}
+
+/// <summary>
+/// Assigns workspace slots to computed tensors: a slot is free again once every layer reading its tensor has run
+/// (a static plan: the same slots on every call).
+/// </summary>
+internal sealed class SlotAllocator
+{
+    private readonly ForwardPlan _plan;
+    private readonly Dictionary<string, int> _readers;
+    private readonly Dictionary<string, string> _bufferOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _remaining = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sizes = new(StringComparer.Ordinal);
+    private readonly List<string> _free = new();
+    private int _slots;
+    private long _live;
+
+    public SlotAllocator(ForwardPlan plan, Dictionary<string, int> readers)
+    {
+        _plan = plan;
+        _readers = readers;
+    }
+
+    /// <summary>The buffer holding a tensor's storage: the caller's input, its output, or a slot.</summary>
+    public string BufferOf(string storage) => _bufferOf.TryGetValue(storage, out var buffer) ? buffer : Buffers.Input;
+
+    /// <summary>The network's final tensor is written straight into the caller's output (other layers may read it there).</summary>
+    public string AssignOutput(string storage)
+    {
+        _bufferOf[storage] = Buffers.Output;
+        return Buffers.Output;
+    }
+
+    public string Allocate(string storage, long elements)
+    {
+        var fit = _free.Where(s => _sizes[s] >= elements).OrderBy(s => _sizes[s]).FirstOrDefault()
+            ?? _free.OrderByDescending(s => _sizes[s]).FirstOrDefault();
+        string slot;
+        if (fit != null)
+        {
+            slot = fit;
+            _free.Remove(fit);
+        }
+        else
+        {
+            slot = Buffers.Slot(_slots++);
+            _sizes[slot] = 0;
+        }
+        _sizes[slot] = Math.Max(_sizes[slot], elements);
+        _bufferOf[storage] = slot;
+        _remaining[storage] = _readers.TryGetValue(storage, out int count) ? count : 0;
+        _live += elements;
+        _plan.PeakWorkspaceFloats = Math.Max(_plan.PeakWorkspaceFloats, _live);
+        return slot;
+    }
+
+    /// <summary>Called once a layer has its output buffer: each tensor it reads loses a reader, and frees its slot at zero.</summary>
+    public void Release(IEnumerable<string> inbound)
+    {
+        foreach (var storage in inbound)
+        {
+            if (!_remaining.ContainsKey(storage)) continue; // the caller's input
+            if (--_remaining[storage] > 0) continue;
+            var slot = _bufferOf[storage];
+            _live -= _sizes[slot];
+            _free.Add(slot);
         }
     }
 }
 
-/// <summary>Bookkeeping while one layer's steps are added: which buffer it reads, which it writes.</summary>
+/// <summary>Bookkeeping while one layer's steps are added: which buffers it reads, which it writes.</summary>
 internal sealed class PlanContext
 {
-    public PlanContext(ForwardPlan plan, LayerResult layer, long parameterOffset, BufferId input)
+    public PlanContext(ForwardPlan plan, LayerResult layer, long parameterOffset, string[] inputs, string output)
     {
         Plan = plan;
         Layer = layer;
         ParameterOffset = parameterOffset;
-        Input = input;
-        Output = input == BufferId.PingA ? BufferId.PingB : BufferId.PingA;
+        Inputs = inputs;
+        Output = output;
     }
 
     public ForwardPlan Plan { get; }
     public LayerResult Layer { get; }
     public long ParameterOffset { get; }
-    public BufferId Input { get; }
-    /// <summary>Where the layer's result goes (the planner redirects the network's last step to the output).</summary>
-    public BufferId Output { get; }
+    public string[] Inputs { get; }
+    public string Output { get; }
     public ForwardStep? LastStep { get; private set; }
 
-    /// <summary>Adds the layer's final step: it reads what the previous internal step wrote (or the layer input) and writes the layer output.</summary>
-    public void Add(ForwardStep step)
-    {
-        step.Source = LastStep?.Destination ?? Input;
-        step.Destination = Output;
-        Finish(step);
-    }
+    /// <summary>Adds the layer's final step: it reads what the previous internal step wrote (or the layer inputs) and writes the layer output.</summary>
+    public void Add(ForwardStep step) => Finish(step, Output);
 
     /// <summary>Adds an internal step writing into a fixed scratch buffer.</summary>
-    public void AddInternal(ForwardStep step, BufferId destination)
-    {
-        step.Source = LastStep?.Destination ?? Input;
-        step.Destination = destination;
-        Finish(step);
-    }
+    public void AddInternal(ForwardStep step, string destination) => Finish(step, destination);
 
-    private void Finish(ForwardStep step)
+    private void Finish(ForwardStep step, string destination)
     {
         var named = step with { LayerName = Layer.Name };
-        named.Source = step.Source;
-        named.Destination = step.Destination;
-        named.Activation = step.Activation;
+        named.Sources = LastStep != null ? new[] { LastStep.Destination } : Inputs;
+        named.Destination = destination;
         Plan.Steps.Add(named);
         LastStep = named;
     }

@@ -2,15 +2,19 @@ using ShapeGen.Generators.Engine;
 
 namespace ShapeGen.Generators.Generation.Forward;
 
-/// <summary>Which buffer a step reads or writes. Input/Output are the caller's spans; the rest live in the per-thread workspace.</summary>
-internal enum BufferId
+/// <summary>
+/// The buffers steps read and write, by the name of the local that holds them in the generated Run method:
+/// the caller's input and output, numbered workspace slots for layer outputs (reused once their last reader
+/// has run), and two scratch buffers for a layer's internal steps.
+/// </summary>
+internal static class Buffers
 {
-    Input,
-    Output,
-    PingA,
-    PingB,
-    Padded,
-    Staging,
+    public const string Input = "input";
+    public const string Output = "output";
+    public const string Padded = "padded";
+    public const string Staging = "staging";
+
+    public static string Slot(int index) => "slot" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -21,8 +25,9 @@ internal abstract record ForwardStep
 {
     /// <summary>The Keras layer this step belongs to, for names and comments.</summary>
     public string LayerName { get; init; } = "";
-    public BufferId Source { get; set; }
-    public BufferId Destination { get; set; }
+    /// <summary>The buffers read, in order (merges read several).</summary>
+    public string[] Sources { get; set; } = { Buffers.Input };
+    public string Destination { get; set; } = Buffers.Output;
     /// <summary>Elements written to <see cref="Destination"/>.</summary>
     public long OutputElements { get; init; }
     /// <summary>Activation applied when the result is written; ReLU and ReLU6 fuse into the store, the rest run as a pass.</summary>
@@ -80,6 +85,15 @@ internal sealed record TransposeCropStep(
 {
     public override bool CanFuseActivation => true;
 }
+
+/// <summary>Keras Add: the elementwise sum of the sources, in order.</summary>
+internal sealed record AddStep(long Elements) : ForwardStep
+{
+    public override bool CanFuseActivation => true;
+}
+
+/// <summary>Keras Concatenate on the last axis: each pixel's channels from every source, in order.</summary>
+internal sealed record ConcatenateStep(long Pixels, Common.EquatableArray<int> Channels) : ForwardStep;
 
 /// <summary>An activation layer that could not be fused into the step before it.</summary>
 internal sealed record ActivationStep : ForwardStep;

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using ShapeGen.Generators.Engine;
 
 namespace ShapeGen.Generators.Generation.Forward;
@@ -27,7 +29,8 @@ internal static class KernelEmitter
         w.Line($"/// <summary>{CSharpLiterals.XmlEscape(step.LayerName)}: {CSharpLiterals.XmlEscape(Describe(step))}</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line(Optimize);
-        w.Open($"private static void {MethodName(index, step, width)}(ref float source, ref float destination, ref float weights)");
+        string sources = step.Sources.Length == 1 ? "ref float source" : string.Join(", ", step.Sources.Select((_, i) => $"ref float source{i}"));
+        w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights)");
         switch (step)
         {
             case ConvolutionStep s: Convolution(w, s, width); break;
@@ -40,6 +43,8 @@ internal static class KernelEmitter
             case TransposeScatterStep s: TransposeScatter(w, s, width); break;
             case TransposeCropStep s: TransposeCrop(w, s, width); break;
             case ActivationStep s: ActivationPass(w, s); break;
+            case AddStep s: Add(w, s, width); break;
+            case ConcatenateStep s: Concatenate(w, s); break;
             case CopyStep s:
                 w.Line($"{Memory}.CreateReadOnlySpan(ref source, {s.OutputElements}).CopyTo({Memory}.CreateSpan(ref destination, {s.OutputElements}));");
                 break;
@@ -61,6 +66,8 @@ internal static class KernelEmitter
         TransposeScatterStep s => $"transposed convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}: scatter {s.InH}×{s.InW}×{s.Channels} into {s.FullH}×{s.FullW}×{s.Filters}",
         TransposeCropStep s => $"transposed convolution: crop to {s.OutH}×{s.OutW}×{s.Filters} at ({s.Top}, {s.Left}), add bias",
         ActivationStep s => $"{s.Activation} over {s.OutputElements} values",
+        AddStep s => $"sum of {s.Sources.Length} tensors of {s.Elements} values",
+        ConcatenateStep s => $"concatenate {string.Join(" + ", s.Channels)} channels over {s.Pixels} positions",
         _ => "copy",
     };
 
@@ -412,6 +419,40 @@ internal static class KernelEmitter
             w.Close();
         }
         w.Close();
+        w.Close();
+    }
+
+    private static void Add(SourceWriter w, AddStep s, VectorWidth v)
+    {
+        Constants(w, ("VectorEnd", s.Elements / v.Lanes * v.Lanes));
+        if (s.Elements % v.Lanes != 0) Constants(w, ("Elements", s.Elements));
+        int count = s.Sources.Length;
+        // Keras adds the inputs in order: ((a + b) + c).
+        string Sum(Func<int, string> term) => string.Join(" + ", Enumerable.Range(0, count).Select(term));
+        w.Open($"for (int i = 0; i < VectorEnd; i += {v.Lanes})");
+        w.Line(Store(v, Activate(Sum(k => Load(v, $"source{k}", "i")), s.Activation, v), "destination", "i"));
+        w.Close();
+        if (s.Elements % v.Lanes != 0)
+        {
+            w.Open("for (int i = VectorEnd; i < Elements; i++)");
+            w.Line($"{At("destination", "i")} = {ActivateScalar(Sum(k => At($"source{k}", "i")), s.Activation)};");
+            w.Close();
+        }
+    }
+
+    private static void Concatenate(SourceWriter w, ConcatenateStep s)
+    {
+        var constants = new List<(string, long)> { ("Pixels", s.Pixels), ("OutChannels", s.Channels.Sum()) };
+        for (int k = 0; k < s.Channels.Count; k++) constants.Add(($"Channels{k}", s.Channels[k]));
+        Constants(w, constants.ToArray());
+        w.Open("for (int p = 0; p < Pixels; p++)");
+        w.Line($"ref float output = ref {At("destination", "p * OutChannels")};");
+        int offset = 0;
+        for (int k = 0; k < s.Channels.Count; k++)
+        {
+            w.Line($"{Memory}.CreateReadOnlySpan(ref {At($"source{k}", $"p * Channels{k}")}, Channels{k}).CopyTo({Memory}.CreateSpan(ref {At("output", I(offset))}, Channels{k}));");
+            offset += s.Channels[k];
+        }
         w.Close();
     }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using ShapeGen.Generators.Common;
 using ShapeGen.Generators.Engine;
 
 namespace ShapeGen.Generators.Generation.Forward;
@@ -81,6 +83,13 @@ internal static class LayerPlanner
             case LayerKind.UpSampling2D:
                 c.Add(new UpSampleStep(inH, inW, channels, spec.SizeHeight, spec.SizeWidth) { OutputElements = outElements, LastAxis = lastAxis });
                 break;
+            case LayerKind.Add:
+                c.Add(new AddStep(outElements) { OutputElements = outElements, LastAxis = lastAxis, Activation = ActivationKind.Linear });
+                break;
+            case LayerKind.Concatenate:
+                c.Add(new ConcatenateStep(outElements / lastAxis, layer.InputShapes.Select(s => s[s.Count - 1]).ToEquatableArray())
+                    { OutputElements = outElements, LastAxis = lastAxis });
+                break;
             case LayerKind.BatchNormalization:
             {
                 int padded = ForwardPlan.PadChannels(lastAxis);
@@ -121,7 +130,7 @@ internal static class LayerPlanner
         if (top == 0 && left == 0 && needH <= inH && needW <= inW && multiplier == 1) return inW;
         int paddedH = Math.Max(needH, 1), paddedW = Math.Max(needW, 1);
         c.AddInternal(new WindowCopyStep(inH, inW, channels, paddedH, paddedW, top, left, multiplier)
-            { OutputElements = (long)paddedH * paddedW * channels * multiplier }, BufferId.Padded);
+            { OutputElements = (long)paddedH * paddedW * channels * multiplier }, Buffers.Padded);
         return paddedW;
     }
 
@@ -152,7 +161,7 @@ internal static class LayerPlanner
             c.Plan.PackingStatements.Add($"{c.Parameters(kernelParameters + taps * channels, channels)}.CopyTo(packed.Slice({biasOffset}, {channels})); // {c.Layer.Name} bias");
         var step = new DepthwiseStep(inRow, channels, padded, outH, outW, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
             kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * channels, LastAxis = lastAxis };
-        if (internalStep) c.AddInternal(step, BufferId.Staging);
+        if (internalStep) c.AddInternal(step, Buffers.Staging);
         else c.Add(step);
     }
 
@@ -171,7 +180,7 @@ internal static class LayerPlanner
         if (spec.UseBias)
             c.Plan.PackingStatements.Add($"{c.Parameters(taps * filters * channels, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {c.Layer.Name} bias");
         c.AddInternal(new TransposeScatterStep(inH, inW, channels, fullH, fullW, filters, padded, spec.KernelHeight, spec.KernelWidth,
-            spec.StrideHeight, spec.StrideWidth, kernelOffset) { OutputElements = (long)fullH * fullW * padded }, BufferId.Staging);
+            spec.StrideHeight, spec.StrideWidth, kernelOffset) { OutputElements = (long)fullH * fullW * padded }, Buffers.Staging);
         c.Add(new TransposeCropStep(fullW, padded, outH, outW, filters, top, left, biasOffset)
             { Activation = spec.Activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis });
     }
