@@ -22,7 +22,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidArgument,
         DiagnosticDescriptors.InvalidInput,
         DiagnosticDescriptors.NotPartial,
-        DiagnosticDescriptors.WrongRank);
+        DiagnosticDescriptors.WrongRank,
+        DiagnosticDescriptors.WeightFileMismatch,
+        DiagnosticDescriptors.WeightFileNotListed,
+        DiagnosticDescriptors.WeightFileUnreadable,
+        DiagnosticDescriptors.WeightFileTooLargeToEmbed);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -60,6 +64,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
                 location ?? IdentifierLocation(type, context), issue.Message));
         }
+
+        WeightFileCheck.Run(context, type, layers, analysis);
     }
 
     private static string KindWord(INamedTypeSymbol type) => type.IsRecord ? "record" : type.IsValueType ? "struct" : "class";

@@ -18,6 +18,9 @@ namespace ShapeGen.WeightFiles;
 /// </summary>
 internal static class PyTorchMatcher
 {
+    /// <param name="expected">The network's tensors, Keras order.</param>
+    /// <param name="found">The file's tensors.</param>
+    /// <param name="moduleNames">Keras layer name → PyTorch module, for the layers that do not pair in natural order.</param>
     /// <param name="flattenChannelsLast">
     /// The PyTorch model permutes to channels-last before it flattens (as a model written to match Keras does), so
     /// the Linear after the Flatten needs no reordering.

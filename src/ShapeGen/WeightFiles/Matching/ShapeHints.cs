@@ -28,7 +28,7 @@ internal static class ShapeHints
             case "SeparableConv2D":
                 if (expected.Variable == "bias")
                 {
-                    parts.Add($"the file has {found[0]} biases, the layer has {shape[0]} output channels");
+                    parts.Add($"the file has {N(found[0], "bias", "biases")}, the layer has {N(shape[0], "output channel", "output channels")}");
                     break;
                 }
                 ExplainKernel(expected, found, parts);
@@ -36,18 +36,18 @@ internal static class ShapeHints
             case "Dense":
                 if (expected.Variable == "bias")
                 {
-                    parts.Add($"the file has {found[0]} biases, the layer {shape[0]} units");
+                    parts.Add($"the file has {N(found[0], "bias", "biases")}, the layer {N(shape[0], "unit", "units")}");
                     break;
                 }
                 if (found[0] != shape[0])
                 {
                     string from = expected.FlattenedFrom != null ? $" (flattened from {string.Join("×", expected.FlattenedFrom)})" : "";
-                    parts.Add($"the file expects {found[0]} input features, the layer receives {shape[0]}{from}");
+                    parts.Add($"the file expects {N(found[0], "input feature", "input features")}, the layer receives {shape[0]}{from}");
                 }
-                if (found[1] != shape[1]) parts.Add($"the file has {found[1]} units, the layer declares {shape[1]}");
+                if (found[1] != shape[1]) parts.Add($"the file has {N(found[1], "unit", "units")}, the layer declares {shape[1]}");
                 break;
             case "BatchNormalization":
-                parts.Add($"the file normalizes {found[0]} channels, the layer receives {shape[0]}");
+                parts.Add($"the file normalizes {N(found[0], "channel", "channels")}, the layer receives {shape[0]}");
                 break;
         }
         return string.Join("; ", parts);
@@ -70,24 +70,26 @@ internal static class ShapeHints
         switch (expected.LayerType)
         {
             case "Conv2DTranspose": // [kh, kw, filters, in]
-                if (foundOut != needOut) parts.Add($"the file expects {foundOut} input channels, the layer receives {needOut}");
-                if (foundIn != needIn) parts.Add($"the file has {foundIn} filters, the layer declares {needIn}");
+                if (foundOut != needOut) parts.Add($"the file expects {N(foundOut, "input channel", "input channels")}, the layer receives {needOut}");
+                if (foundIn != needIn) parts.Add($"the file has {N(foundIn, "filter", "filters")}, the layer declares {needIn}");
                 break;
             case "DepthwiseConv2D": // [kh, kw, in, multiplier]
             case "SeparableConv2D" when expected.Variable == "depthwise_kernel":
-                if (foundIn != needIn) parts.Add($"the file expects {foundIn} input channels, the layer receives {needIn}");
+                if (foundIn != needIn) parts.Add($"the file expects {N(foundIn, "input channel", "input channels")}, the layer receives {needIn}");
                 if (foundOut != needOut) parts.Add($"the file's depth multiplier is {foundOut}, the layer's {needOut}");
                 break;
             case "SeparableConv2D": // pointwise [1, 1, in·multiplier, filters]
-                if (foundIn != needIn) parts.Add($"the file's pointwise kernel takes {foundIn} channels, the layer's depthwise step gives {needIn}");
-                if (foundOut != needOut) parts.Add($"the file has {foundOut} filters, the layer declares {needOut}");
+                if (foundIn != needIn) parts.Add($"the file's pointwise kernel takes {N(foundIn, "channel", "channels")}, the layer's depthwise step gives {needIn}");
+                if (foundOut != needOut) parts.Add($"the file has {N(foundOut, "filter", "filters")}, the layer declares {needOut}");
                 break;
             default: // Conv1D/Conv2D [k..., in, filters]
-                if (foundIn != needIn) parts.Add($"the file expects {foundIn} input channels, the layer receives {needIn}");
-                if (foundOut != needOut) parts.Add($"the file has {foundOut} filters, the layer declares {needOut}");
+                if (foundIn != needIn) parts.Add($"the file expects {N(foundIn, "input channel", "input channels")}, the layer receives {needIn}");
+                if (foundOut != needOut) parts.Add($"the file has {N(foundOut, "filter", "filters")}, the layer declares {needOut}");
                 break;
         }
     }
+
+    private static string N(long count, string one, string many) => count == 1 ? "1 " + one : count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + many;
 
     private static string Window(IReadOnlyList<long> shape, int spatial)
     {
