@@ -14,7 +14,7 @@ namespace ShapeGen.WeightFiles;
 internal sealed class SafetensorsSource : WeightSource
 {
     /// <summary>The safetensors format's own limit on the header.</summary>
-    private const long MaxHeaderBytes = 100_000_000;
+    internal const long MaxHeaderBytes = 100_000_000;
 
     private readonly Stream _stream;
     private readonly long _dataStart;

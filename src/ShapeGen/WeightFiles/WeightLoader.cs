@@ -221,7 +221,9 @@ internal static class WeightLoader
         stream.Position = 0;
         if (got >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5) return WeightFileFormat.Npz;
         if (got >= 8 && head.Slice(0, 8).SequenceEqual(Hdf5Signature)) return WeightFileFormat.KerasH5;
-        if (got == 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= (ulong)stream.Length - 8) return WeightFileFormat.Safetensors;
+        // A header length, then '{'. Not checked against the file length: a truncated safetensors file must be
+        // reported as one, not read as raw floats. (Raw weights never start with a float near 1e-35, then 0.0.)
+        if (got == 9 && head[8] == '{' && BinaryPrimitives.ReadUInt64LittleEndian(head) <= SafetensorsSource.MaxHeaderBytes) return WeightFileFormat.Safetensors;
         return WeightFileFormat.Raw;
     }
 
