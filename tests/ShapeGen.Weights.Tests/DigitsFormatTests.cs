@@ -82,7 +82,7 @@ public class DigitsFormatTests
     {
         var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(TestData.File("digits.json")));
         var expected = json.RootElement.GetProperty("weights").EnumerateArray()
-            .Select(w => (w.GetProperty("name").GetString(), string.Join(",", w.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32())))).ToArray();
+            .Select(w => (w.GetProperty("name").GetString()!, string.Join(",", w.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32())))).ToArray();
         var actual = DigitsNet.Weights.Select(w => (w.Name, string.Join(",", w.Shape))).ToArray();
         Assert.Equal(expected, actual);
         Assert.Equal(DigitsNet.ParameterCount, DigitsNet.Weights.Sum(w => w.Count));
