@@ -25,7 +25,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.WrongRank,
         DiagnosticDescriptors.UnknownLayerName,
         DiagnosticDescriptors.ForwardReference,
-        DiagnosticDescriptors.UnusedLayer);
+        DiagnosticDescriptors.UnusedLayer,
+        DiagnosticDescriptors.WeightFileMismatch,
+        DiagnosticDescriptors.WeightFileNotListed,
+        DiagnosticDescriptors.WeightFileUnreadable,
+        DiagnosticDescriptors.WeightFileTooLargeToEmbed);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -63,6 +67,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
                 location ?? IdentifierLocation(type, context), issue.Message));
         }
+
+        WeightFileCheck.Run(context, type, layers, analysis);
     }
 
     private static string KindWord(INamedTypeSymbol type) => type.IsRecord ? "record" : type.IsValueType ? "struct" : "class";
