@@ -10,16 +10,12 @@ public sealed class DigitsData
     public const int ImageCount = 540;
     public const int Classes = 10;
 
-    private DigitsData(float[] weights, float[] images, byte[] labels, float[] pytorchProbabilities)
+    private DigitsData(float[] images, byte[] labels, float[] pytorchProbabilities)
     {
-        Weights = weights;
         Images = images;
         Labels = labels;
         PyTorchProbabilities = pytorchProbabilities;
     }
-
-    /// <summary>The trained parameters, Keras get_weights() order.</summary>
-    public float[] Weights { get; }
 
     /// <summary>540 images of 8×8 pixels scaled to [0, 1], back to back.</summary>
     public float[] Images { get; }
@@ -31,8 +27,8 @@ public sealed class DigitsData
 
     public ReadOnlySpan<float> Image(int index) => Images.AsSpan(index * DigitsNet.InputSize, DigitsNet.InputSize);
 
+    /// <summary>The test set; the weights are loaded by DigitsNet.Load / LoadPyTorch.</summary>
     public static DigitsData Load(string directory) => new(
-        ReadFloats(Path.Combine(directory, "weights.bin")),
         ReadFloats(Path.Combine(directory, "test_images.bin")),
         File.ReadAllBytes(Path.Combine(directory, "test_labels.bin")),
         ReadFloats(Path.Combine(directory, "test_probabilities.bin")));

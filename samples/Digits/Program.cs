@@ -1,10 +1,23 @@
 using System;
 using System.IO;
 using ShapeGen.Samples.Digits;
+using ShapeGen.WeightFiles;
 
 // Classifies the 540 test digits with the network declared in DigitsNet.cs and compares with PyTorch.
-var data = DigitsData.Load(Path.Combine(AppContext.BaseDirectory, "data"));
-var network = new DigitsNet(data.Weights);
+string dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
+var data = DigitsData.Load(dataDirectory);
+
+// The same weights in every format the loaders read: one call each.
+var network = DigitsNet.Load(Path.Combine(dataDirectory, "weights.bin"));                       // raw float32, Keras order
+var formats = new (string File, DigitsNet Network)[]
+{
+    ("weights.bin", network),
+    ("weights.npz", DigitsNet.Load(Path.Combine(dataDirectory, "weights.npz"))),                 // NumPy, Keras names
+    ("weights.safetensors", DigitsNet.Load(Path.Combine(dataDirectory, "weights.safetensors"))), // safetensors, Keras names
+    // This PyTorch model permutes to channels-last before its Flatten (to match Keras), so its Linear needs no reordering.
+    ("pytorch_state_dict.safetensors", DigitsNet.LoadPyTorch(Path.Combine(dataDirectory, "pytorch_state_dict.safetensors"),
+        new() { Flatten = PyTorchFlatten.ChannelsLast })),
+};
 
 Console.WriteLine(DigitsNet.Summary);
 
@@ -25,6 +38,22 @@ for (int i = 0; i < DigitsData.ImageCount; i++)
 
 Console.WriteLine($"Accuracy: {correct}/{DigitsData.ImageCount} = {100.0 * correct / DigitsData.ImageCount:F1}%");
 Console.WriteLine($"Same prediction as PyTorch: {agreeWithPyTorch}/{DigitsData.ImageCount}; largest probability difference {largestDifference:E1}");
+Console.WriteLine();
+
+// Every weight format gives the same network.
+foreach (var (file, loaded) in formats)
+{
+    var outputs = new float[DigitsData.ImageCount * DigitsData.Classes];
+    loaded.Forward(data.Images, outputs, DigitsData.ImageCount);
+    int right = 0;
+    float difference = 0;
+    for (int i = 0; i < DigitsData.ImageCount; i++)
+    {
+        if (DigitsData.ArgMax(outputs.AsSpan(i * DigitsData.Classes, DigitsData.Classes)) == data.Labels[i]) right++;
+    }
+    for (int k = 0; k < outputs.Length; k++) difference = Math.Max(difference, Math.Abs(outputs[k] - probabilities[k]));
+    Console.WriteLine($"{file,-32} accuracy {right}/{DigitsData.ImageCount} = {100.0 * right / DigitsData.ImageCount:F1}%, largest difference from weights.bin {difference:E1}");
+}
 Console.WriteLine();
 
 // A few test images as text, with what the network saw in them.

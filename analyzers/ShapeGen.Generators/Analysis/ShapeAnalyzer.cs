@@ -29,7 +29,11 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.NetworkTooLarge,
         DiagnosticDescriptors.UnknownLayerName,
         DiagnosticDescriptors.ForwardReference,
-        DiagnosticDescriptors.UnusedLayer);
+        DiagnosticDescriptors.UnusedLayer,
+        DiagnosticDescriptors.WeightFileMismatch,
+        DiagnosticDescriptors.WeightFileNotListed,
+        DiagnosticDescriptors.WeightFileUnreadable,
+        DiagnosticDescriptors.WeightFileTooLargeToEmbed);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -71,6 +75,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ForId(issue.Id),
                 location ?? IdentifierLocation(type, context), Properties(issue), issue.Message));
         }
+
+        WeightFileCheck.Run(context, type, layers, analysis);
     }
 
     /// <summary>

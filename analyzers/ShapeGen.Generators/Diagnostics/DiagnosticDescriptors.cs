@@ -48,6 +48,22 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnusedLayer = Create(
         IssueIds.UnusedLayer, "A layer's output is never used", DiagnosticSeverity.Warning);
 
+    /// <summary>[Weights]: the file lacks a tensor, has an extra one, or one of the wrong shape or dtype.</summary>
+    public static readonly DiagnosticDescriptor WeightFileMismatch = Create(
+        "SG0020", "The weight file does not fit the network", DiagnosticSeverity.Error);
+
+    /// <summary>[Weights]: the file is not among the AdditionalFiles, so it cannot be checked (or embedded).</summary>
+    public static readonly DiagnosticDescriptor WeightFileNotListed = Create(
+        "SG0021", "The weight file is not an AdditionalFiles item", DiagnosticSeverity.Warning);
+
+    /// <summary>[Weights]: the file cannot be read at build time (corrupt, or a format checked only at load time).</summary>
+    public static readonly DiagnosticDescriptor WeightFileUnreadable = Create(
+        "SG0022", "The weight file cannot be checked at build time", DiagnosticSeverity.Warning);
+
+    /// <summary>[Weights(Embed = true)] on a file too large to embed.</summary>
+    public static readonly DiagnosticDescriptor WeightFileTooLargeToEmbed = Create(
+        "SG0023", "The weight file is too large to embed", DiagnosticSeverity.Warning);
+
     /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ShapeGen.Generators.Common;
 using ShapeGen.Generators.Diagnostics;
 using ShapeGen.Generators.Engine;
 using ShapeGen.Generators.Parsing;
@@ -30,7 +31,15 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Networks);
 
-        context.RegisterSourceOutput(networks, static (output, model) => Emit(output, model));
+        // [Weights(Embed = true)] needs the file's bytes. AdditionalText instances change when their file does,
+        // so a changed weight file re-runs this step; networks without Embed pass through untouched.
+        var additionalFiles = context.AdditionalTextsProvider.Collect();
+        var withWeightFiles = networks
+            .Combine(additionalFiles)
+            .Select(static (pair, token) => AttachEmbeddedFile(pair.Left, pair.Right, token))
+            .WithTrackingName(TrackingNames.WeightFiles);
+
+        context.RegisterSourceOutput(withWeightFiles, static (output, model) => Emit(output, model));
 
         var summaries = networks
             .Where(static model => model.CanEmit)
@@ -65,7 +74,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             if (broken) return null;
             token.ThrowIfCancellationRequested();
             var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers));
-            return new NetworkModel(typeModel, analysis, null);
+            return new NetworkModel(typeModel, analysis, null) { WeightFile = WeightsAttributeReader.Read(type) };
         }
         catch (OperationCanceledException)
         {
@@ -74,6 +83,33 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         catch (Exception exception)
         {
             return new NetworkModel(typeModel, null, exception.GetType().Name + ": " + exception.Message);
+        }
+    }
+
+    private static NetworkModel AttachEmbeddedFile(NetworkModel model, ImmutableArray<AdditionalText> files, CancellationToken token)
+    {
+        if (model.WeightFile is not { Embed: true } weightFile || !model.CanEmit) return model;
+        var path = WeightsAttributeReader.Resolve(weightFile.Path, files.Select(f => f.Path), out _);
+        if (path == null) return model; // the analyzer reports SG0021
+        try
+        {
+            // Roslyn gives additional files only as text; weight files are binary, so read the bytes the compiler was
+            // pointed at. The file is an input of the build like any AdditionalFiles item.
+#pragma warning disable RS1035 // file IO: see above
+            var info = new System.IO.FileInfo(path);
+            if (!info.Exists || info.Length > WeightsAttributeReader.MaxEmbeddedBytes) return model; // SG0021 / SG0023
+            var bytes = System.IO.File.ReadAllBytes(path);
+#pragma warning restore RS1035
+            token.ThrowIfCancellationRequested();
+            return model with { WeightFile = weightFile with { Bytes = bytes.ToEquatableArray() } };
+        }
+        catch (System.IO.IOException)
+        {
+            return model; // the analyzer reports SG0022
+        }
+        catch (System.UnauthorizedAccessException)
+        {
+            return model;
         }
     }
 
@@ -98,7 +134,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         string source;
         try
         {
-            source = NetworkEmitter.Emit(model.Type, model.Analysis!);
+            source = NetworkEmitter.Emit(model.Type, model.Analysis!, model.WeightFile);
         }
         catch (Exception exception)
         {
@@ -115,4 +151,5 @@ internal static class TrackingNames
 {
     public const string Networks = nameof(Networks);
     public const string Summaries = nameof(Summaries);
+    public const string WeightFiles = nameof(WeightFiles);
 }

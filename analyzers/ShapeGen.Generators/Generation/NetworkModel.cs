@@ -1,3 +1,4 @@
+using ShapeGen.Generators.Common;
 using ShapeGen.Generators.Engine;
 
 namespace ShapeGen.Generators.Generation;
@@ -9,4 +10,25 @@ namespace ShapeGen.Generators.Generation;
 internal sealed record NetworkModel(TypeModel Type, NetworkAnalysis? Analysis, string? Failure)
 {
     public bool CanEmit => Failure == null && Analysis is { IsValid: true };
+
+    /// <summary>The network's [Weights] attribute, if any.</summary>
+    public WeightFileModel? WeightFile { get; init; }
+}
+
+/// <summary>
+/// [Weights(path, PyTorch = ..., Embed = ...)]. <see cref="Bytes"/> holds the file when it is to be embedded and was
+/// found among the AdditionalFiles (and is small enough); empty otherwise.
+/// </summary>
+internal sealed record WeightFileModel(string Path, bool PyTorch, bool Embed)
+{
+    public EquatableArray<byte> Bytes { get; init; } = EquatableArray<byte>.Empty;
+
+    public string FileName
+    {
+        get
+        {
+            int slash = Path.LastIndexOfAny(new[] { '/', '\\' });
+            return slash < 0 ? Path : Path.Substring(slash + 1);
+        }
+    }
 }

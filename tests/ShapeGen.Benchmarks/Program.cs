@@ -1,0 +1,57 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using ShapeGen.Benchmarks;
+
+// ShapeGen vs ONNX Runtime, batch 1. Usage (Release):
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*'          all models
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Mnist*' --job short
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --verify               outputs only
+// Other arguments go to BenchmarkDotNet.
+
+string machine = MachineInfo.Describe();
+Console.WriteLine($"Machine: {machine}");
+
+try
+{
+    Verification.VerifyAll(Console.Out);
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"VERIFICATION FAILED: {e.Message}");
+    return 1;
+}
+
+if (args.Contains("--verify"))
+    return 0;
+
+IConfig config = DefaultConfig.Instance
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumn(CategoriesColumn.Default, StatisticColumn.Median, new GflopsColumn())
+    .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory)
+    .HideColumns(Column.Type) // the Categories column already names the model
+    .WithOptions(ConfigOptions.JoinSummary);
+
+Type[] benchmarks =
+[
+    typeof(SobelValidBenchmark), typeof(StridePaddingZooBenchmark), typeof(MobileBlockBenchmark),
+    typeof(MnistConvNetBenchmark), typeof(MobileNet96Benchmark), typeof(CifarVggBenchmark),
+];
+List<Summary> summaries = BenchmarkSwitcher.FromTypes(benchmarks).Run(args, config).ToList();
+if (summaries.Count == 0)
+    return 0;
+
+string table = ResultsTable.Build(summaries, machine);
+string resultsDirectory = summaries[0].ResultsDirectoryPath;
+Directory.CreateDirectory(resultsDirectory);
+string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");
+File.WriteAllText(tablePath, table);
+
+Console.WriteLine();
+Console.WriteLine("## ShapeGen vs ONNX Runtime (batch 1)");
+Console.WriteLine();
+Console.WriteLine(table);
+Console.WriteLine($"(written to {tablePath})");
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
