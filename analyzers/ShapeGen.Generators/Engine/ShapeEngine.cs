@@ -13,6 +13,8 @@ namespace ShapeGen.Generators.Engine;
 /// </summary>
 internal static class ShapeEngine
 {
+    private static readonly string MaxElementsText = int.MaxValue.ToString("N0", CultureInfo.InvariantCulture);
+
     public static NetworkAnalysis Analyze(string modelName, IReadOnlyList<LayerSpec> specs)
     {
         var issues = new List<ShapeIssue>();
@@ -83,6 +85,22 @@ internal static class ShapeEngine
             return null;
         }
 
+        long elements;
+        try
+        {
+            elements = Shapes.Product(shape);
+        }
+        catch (OverflowException)
+        {
+            elements = long.MaxValue;
+        }
+        if (elements > int.MaxValue)
+        {
+            issues.Add(new ShapeIssue(IssueIds.InvalidInput, first,
+                $"[Input] of '{modelName}' has {Shapes.Dims(shape)} elements, more than {MaxElementsText}, the most generated code can index. Use a smaller input."));
+            return null;
+        }
+
         return first == 0 ? shape.ToArray() : null;
     }
 
@@ -145,6 +163,7 @@ internal static class ShapeEngine
         }
         var consumed = new HashSet<string>(StringComparer.Ordinal);
         string previous = inputName;
+        long parameters = 0, multiplyAdds = 0;
         for (int i = 1; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -167,7 +186,25 @@ internal static class ShapeEngine
                 InboundNames = inbound,
                 InboundShapes = inbound.Select(n => tensors[n]).ToArray(),
             };
-            var result = LayerRules.Apply(context);
+            LayerResult? result;
+            try
+            {
+                result = LayerRules.Apply(context);
+                if (result != null)
+                {
+                    // Generated code indexes tensors with int and counts with long: both must hold.
+                    if (result.OutputElements > int.MaxValue) throw new OverflowException();
+                    parameters = checked(parameters + result.Parameters);
+                    multiplyAdds = checked(multiplyAdds + result.MultiplyAdds);
+                }
+            }
+            catch (OverflowException)
+            {
+                issues.Add(new ShapeIssue(IssueIds.InvalidArgument, i,
+                    $"{context.Title}: with these arguments its output from {Shapes.Dims(context.Input)} would hold more than {MaxElementsText} elements " +
+                    "(or its weights or multiply-adds more than a long can count), more than generated code can index. Use smaller arguments."));
+                return;
+            }
             if (result == null) return; // the rule reported why; later layers would only repeat it.
             result = result with
             {
