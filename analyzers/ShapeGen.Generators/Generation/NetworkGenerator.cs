@@ -68,7 +68,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             // A partial type with [Input] on several declarations is visited once per declaration: keep the first.
             if (!OwnsFirstInput(type, context.TargetNode, token)) return null;
-            if (type.IsStatic || PartialCheck.FirstNonPartial(type) != null) return null;
+            if (type.IsStatic || PartialCheck.FirstNonPartial(type) != null || PartialCheck.FirstFileLocal(type) != null) return null;
+            if (GeneratedMembers.FindClash(type) != null) return null;
 
             var layers = NetworkReader.Read(type, out bool broken);
             if (broken) return null;
