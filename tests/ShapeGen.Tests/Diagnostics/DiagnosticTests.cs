@@ -398,6 +398,22 @@ public sealed class SG0006_NotPartial
         Error("SG0006", 0, "static"));
 
     [Fact]
+    public Task File_local_class() => VerifyAsync("""
+        [Input(4)]
+        [Dense(2)]
+        file partial class {|#0:Net|};
+
+        file partial class {|#1:Outer|}
+        {
+            [Input(4)]
+            [Dense(2)]
+            public partial class Inner;
+        }
+        """,
+        Error("SG0006", 0, "file-local", "Remove 'file'"),
+        Error("SG0006", 1, "'Inner'", "'Outer'"));
+
+    [Fact]
     public Task Partial_structs_records_and_nested_partials_are_fine() => VerifyCleanAsync("""
         [Input(4)]
         [Dense(2)]
@@ -486,5 +502,50 @@ public sealed class SG0007_WrongRank
         [Flatten]
         [Dense(2)]
         public partial class Net;
+        """);
+}
+
+public sealed class SG0008_MemberClash
+{
+    [Fact]
+    public Task A_type_named_like_a_generated_member() => VerifyAsync("""
+        [Input(4)]
+        [Dense(2)]
+        public partial class {|#0:Layers|};
+
+        [Input(4)]
+        public partial struct {|#1:Summary|};
+        """,
+        Error("SG0008", 0, "'Layers'", "Rename the type"),
+        Error("SG0008", 1, "'Summary'"));
+
+    [Fact]
+    public Task A_member_the_generator_would_add_twice() => VerifyAsync("""
+        [Input(4)]
+        [Dense(2)]
+        public partial class Net
+        {
+            public const int {|#0:InputSize|} = 4;
+        }
+
+        [Input(4)]
+        public partial class Net2
+        {
+            public static string {|#1:Summary|}() => "mine";
+        }
+        """,
+        Error("SG0008", 0, "'Net' already declares 'InputSize'"),
+        Error("SG0008", 1, "'Summary'"));
+
+    [Fact]
+    public Task Similar_names_are_fine() => VerifyCleanAsync("""
+        [Input(4)]
+        [Dense(2)]
+        public partial class Net
+        {
+            public const int InputSizeInBytes = 16;
+            public static string Describe() => "x";
+            public class LayerTable { }
+        }
         """);
 }
