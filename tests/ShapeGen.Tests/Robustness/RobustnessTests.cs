@@ -9,8 +9,31 @@ namespace ShapeGen.Tests.Robustness;
 /// AD0001, no SG9999), and whatever is generated must compile: the output compilation has no error the input
 /// did not already have, and generated code has no diagnostics of its own.
 /// </summary>
-public sealed class RobustnessTests
+public sealed class RobustnessFixture
 {
+    private readonly Dictionary<string, Lazy<(IReadOnlyList<(string Name, string Code)> Mutants, GeneratorRun Run, AnalyzerRun Analysis)>> _runs;
+
+    public RobustnessFixture()
+    {
+        _runs = RobustnessTests.Categories().Select(c => (string)c[0]).ToDictionary(c => c, c =>
+            new Lazy<(IReadOnlyList<(string Name, string Code)>, GeneratorRun, AnalyzerRun)>(() =>
+            {
+                var mutants = RobustnessTests.MutantsOf(c);
+                var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(RobustnessTests.Files(mutants), "Mutants_" + c));
+                return (mutants, run, GeneratorHarness.Analyze(run.Output));
+            }));
+    }
+
+    /// <summary>Each category compiled once, with the generator and then the analyzer.</summary>
+    public (IReadOnlyList<(string Name, string Code)> Mutants, GeneratorRun Run, AnalyzerRun Analysis) this[string category] => _runs[category].Value;
+}
+
+public sealed class RobustnessTests : IClassFixture<RobustnessFixture>
+{
+    private readonly RobustnessFixture _fixture;
+
+    public RobustnessTests(RobustnessFixture fixture) => _fixture = fixture;
+
     public static IEnumerable<object[]> Categories() => new[]
     {
         new object[] { "arguments" },
@@ -19,7 +42,7 @@ public sealed class RobustnessTests
         new object[] { "declarations" },
     };
 
-    private static IReadOnlyList<(string Name, string Code)> MutantsOf(string category) => (category switch
+    internal static IReadOnlyList<(string Name, string Code)> MutantsOf(string category) => (category switch
     {
         "arguments" => Mutants.ArgumentMutants(),
         "attributes" => Mutants.AttributeMutants(),
@@ -28,7 +51,7 @@ public sealed class RobustnessTests
         _ => throw new ArgumentException(category),
     }).ToList();
 
-    private static IEnumerable<SourceFile> Files(IEnumerable<(string Name, string Code)> mutants)
+    internal static IEnumerable<SourceFile> Files(IEnumerable<(string Name, string Code)> mutants)
         => mutants.Select(m => new SourceFile(m.Name + ".cs", m.Code.Replace("__NS__", "M" + m.Name)));
 
     [Fact]
@@ -45,11 +68,8 @@ public sealed class RobustnessTests
     [MemberData(nameof(Categories))]
     public void Damaged_declarations_never_break_the_generator_or_the_analyzer(string category)
     {
-        var mutants = MutantsOf(category);
+        var (mutants, run, analysis) = _fixture[category];
         Assert.True(mutants.Count >= 50 || category == "declarations", $"only {mutants.Count} {category} mutants");
-        var compilation = GeneratorHarness.CreateCompilation(Files(mutants), "Mutants_" + category);
-        var run = GeneratorHarness.Run(compilation);
-        var analysis = GeneratorHarness.Analyze(run.Output);
 
         var problems = new StringBuilder();
         foreach (var failure in run.Failures()) problems.Append("generator: ").Append(failure).Append('\n');
@@ -66,8 +86,7 @@ public sealed class RobustnessTests
         Assert.True(total >= 500, $"{total} mutants");
 
         // Dropping or replacing one argument often leaves a valid network: the generator must still emit those.
-        var mutants = MutantsOf("arguments");
-        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Files(mutants), "Mutants_count"));
+        var (mutants, run, _) = _fixture["arguments"];
         int generated = run.GeneratedTrees.Count(t => t.FilePath.EndsWith(".Net.g.cs", StringComparison.Ordinal));
         Assert.InRange(generated, 20, mutants.Count - 20);
     }
@@ -86,7 +105,7 @@ public sealed class RobustnessTests
             """);
         var run = GeneratorHarness.Run(compilation);
         Assert.Contains(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
-        Assert.Empty(run.GeneratedTrees.Where(t => t.FilePath.EndsWith("N.Net.g.cs", StringComparison.Ordinal)));
+        Assert.DoesNotContain(run.GeneratedTrees, t => t.FilePath.EndsWith("N.Net.g.cs", StringComparison.Ordinal));
         Assert.Empty(GeneratorHarness.Analyze(run.Output).ShapeGen);
     }
 }
