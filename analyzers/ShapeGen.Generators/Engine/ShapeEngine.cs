@@ -192,17 +192,18 @@ internal static class ShapeEngine
                 result = LayerRules.Apply(context);
                 if (result != null)
                 {
-                    // Generated code indexes tensors with int and counts with long: both must hold.
+                    // Generated code indexes tensors with int, and its constructor takes all parameters as one span.
                     if (result.OutputElements > int.MaxValue) throw new OverflowException();
                     parameters = checked(parameters + result.Parameters);
+                    if (parameters > int.MaxValue) throw new OverflowException();
                     multiplyAdds = checked(multiplyAdds + result.MultiplyAdds);
                 }
             }
             catch (OverflowException)
             {
                 issues.Add(new ShapeIssue(IssueIds.InvalidArgument, i,
-                    $"{context.Title}: with these arguments its output from {Shapes.Dims(context.Input)} would hold more than {MaxElementsText} elements " +
-                    "(or its weights or multiply-adds more than a long can count), more than generated code can index. Use smaller arguments."));
+                    $"{context.Title}: with these arguments its output from {Shapes.Dims(context.Input)} would hold more than {MaxElementsText} elements, " +
+                    $"or the network's parameters would pass {MaxElementsText} (the constructor takes them as one span): more than generated code can index. Use smaller arguments."));
                 return;
             }
             if (result == null) return; // the rule reported why; later layers would only repeat it.
