@@ -12,6 +12,9 @@ internal sealed record TypeModel(
     string FullName,
     string HintName)
 {
+    /// <summary>The type's name as C# source (<c>@class</c>), e.g. for the generated constructor.</summary>
+    public string Identifier => Escape(Name);
+
     public static TypeModel From(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -51,14 +54,14 @@ internal sealed record TypeModel(
                 TypeKind.Interface => "interface",
                 _ => "class",
             };
-        string typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", System.Linq.Enumerable.Select(type.TypeParameters, p => Identifier(p.Name))) + ">";
+        string typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", System.Linq.Enumerable.Select(type.TypeParameters, p => Escape(p.Name))) + ">";
         string modifiers = type.IsStatic ? "static partial" : "partial";
         if (type.IsValueType && type.IsReadOnly) modifiers = "readonly " + modifiers;
         if (type.IsRefLikeType) modifiers = "ref " + modifiers;
-        return $"{modifiers} {keyword} {Identifier(type.Name)}{typeParameters}";
+        return $"{modifiers} {keyword} {Escape(type.Name)}{typeParameters}";
     }
 
     /// <summary>A name as C# source: <c>@class</c> for a type the user named <c>@class</c>.</summary>
-    private static string Identifier(string name)
+    private static string Escape(string name)
         => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 }
