@@ -538,6 +538,36 @@ public sealed class SG0008_MemberClash
         Error("SG0008", 1, "'Summary'"));
 
     [Fact]
+    public Task The_weights_constructor_and_a_type_named_Forward() => VerifyAsync("""
+        [Input(4)]
+        [Dense(2)]
+        public partial class Net
+        {
+            public {|#0:Net|}(System.ReadOnlySpan<float> mine) { }
+        }
+
+        [Input(4)]
+        public partial class {|#1:Forward|};
+        """,
+        Error("SG0008", 0, "constructor", "ReadOnlySpan<float>"),
+        Error("SG0008", 1, "'Forward'"));
+
+    [Fact]
+    public Task A_primary_constructor_the_generated_constructor_cannot_call() => VerifyAsync("""
+        [Input(4)]
+        [Dense(2)]
+        public partial record Net{|#0:(int Id)|};
+
+        [Input(4)]
+        public partial class Net2{|#1:(string label)|}
+        {
+            public string Label => label;
+        }
+        """,
+        Error("SG0008", 0, "primary constructor", "(int Id)"),
+        Error("SG0008", 1, "primary constructor"));
+
+    [Fact]
     public Task Similar_names_are_fine() => VerifyCleanAsync("""
         [Input(4)]
         [Dense(2)]
@@ -546,6 +576,9 @@ public sealed class SG0008_MemberClash
             public const int InputSizeInBytes = 16;
             public static string Describe() => "x";
             public class LayerTable { }
+            public Net() { }
+            public Net(float[] weights) { }
+            public void Forward(string text) { }
         }
         """);
 }

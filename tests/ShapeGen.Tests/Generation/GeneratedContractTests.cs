@@ -95,8 +95,9 @@ public sealed class GeneratedContractTests
 
         [Input(16)]
         [Dense(4, UseBias = false)]
-        public partial record Record(int Id)
+        public partial record Record
         {
+            public int Id { get; init; }
             public long Count => ParameterCount;
         }
 

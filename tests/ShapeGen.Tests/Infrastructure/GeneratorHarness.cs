@@ -48,7 +48,10 @@ internal static class GeneratorHarness
         return new GeneratorRun(driver, compilation, output, driverDiagnostics, driver.GetRunResult());
     }
 
-    /// <summary>The ShapeAnalyzer's diagnostics, and every exception it threw (reported, not swallowed).</summary>
+    /// <summary>
+    /// The ShapeAnalyzer's diagnostics, and every exception it threw (reported, not swallowed). Only the analyzer's
+    /// own diagnostics: the compiler's are <see cref="GeneratorRun.OutputDiagnostics"/>, so nothing is bound twice.
+    /// </summary>
     public static AnalyzerRun Analyze(Compilation compilation)
     {
         var exceptions = new List<string>();
@@ -58,7 +61,7 @@ internal static class GeneratorHarness
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ShapeAnalyzer()), options);
-        var all = withAnalyzers.GetAllDiagnosticsAsync().GetAwaiter().GetResult();
+        var all = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         return new AnalyzerRun(all, exceptions);
     }
 }
@@ -71,6 +74,15 @@ public sealed record GeneratorRun(
     GeneratorDriverRunResult Result)
 {
     public IEnumerable<SyntaxTree> GeneratedTrees => Result.GeneratedTrees;
+
+    private ImmutableArray<Diagnostic>? _outputDiagnostics;
+    private ImmutableArray<Diagnostic>? _inputDiagnostics;
+
+    /// <summary>The compiler's diagnostics for the compilation with the generated code (computed once: binding is the cost).</summary>
+    public ImmutableArray<Diagnostic> OutputDiagnostics => _outputDiagnostics ??= Output.GetDiagnostics();
+
+    /// <summary>The compiler's diagnostics for the input alone.</summary>
+    public ImmutableArray<Diagnostic> InputDiagnostics => _inputDiagnostics ??= Input.GetDiagnostics();
 
     /// <summary>Exceptions the generator threw (the compiler would turn each into warning CS8785), and CS8785 itself.</summary>
     public IEnumerable<string> Failures()
@@ -88,15 +100,15 @@ public sealed record GeneratorRun(
     /// <summary>Errors of the compilation with the generated code that the input alone did not have.</summary>
     public IReadOnlyList<Diagnostic> NewErrors()
     {
-        var before = new HashSet<string>(Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(Key));
-        return Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !before.Contains(Key(d))).ToList();
+        var before = new HashSet<string>(InputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(Key));
+        return OutputDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !before.Contains(Key(d))).ToList();
     }
 
     /// <summary>Warnings or errors located in generated code: generated code must compile cleanly.</summary>
     public IReadOnlyList<Diagnostic> DiagnosticsInGeneratedCode()
     {
         var generated = new HashSet<SyntaxTree>(Result.GeneratedTrees);
-        return Output.GetDiagnostics()
+        return OutputDiagnostics
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree))
             .ToList();
     }

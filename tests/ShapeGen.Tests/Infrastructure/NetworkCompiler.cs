@@ -56,16 +56,17 @@ public sealed class NetworkCompiler : IDisposable
         var problems = new List<string>();
         problems.AddRange(run.Failures());
         problems.AddRange(run.Result.Diagnostics.Select(d => "generator reported " + d));
-        problems.AddRange(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => "compile error " + d));
-        problems.AddRange(run.DiagnosticsInGeneratedCode().Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => "warning in generated code " + d));
         if (problems.Count > 0) throw new NetworkCompilationException(problems);
 
+        // Emitting binds everything once and reports every diagnostic: no separate GetDiagnostics pass.
         using var pe = new MemoryStream();
         var emit = run.Output.Emit(pe);
-        if (!emit.Success)
-        {
-            throw new NetworkCompilationException(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => "emit error " + d));
-        }
+        var generated = new HashSet<SyntaxTree>(run.GeneratedTrees);
+        problems.AddRange(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => "compile error " + d));
+        problems.AddRange(emit.Diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree))
+            .Select(d => "warning in generated code " + d));
+        if (problems.Count > 0 || !emit.Success) throw new NetworkCompilationException(problems);
         pe.Position = 0;
         var context = new AssemblyLoadContext(assemblyName, isCollectible: true);
         var assembly = context.LoadFromStream(pe);
