@@ -15,6 +15,9 @@ internal sealed record TypeModel(
     /// <summary>The type's name as C# source (<c>@class</c>), e.g. for the generated constructor.</summary>
     public string Identifier => Escape(Name);
 
+    /// <summary>An abstract network type cannot be created by generated factories (Load, LoadPyTorch).</summary>
+    public bool IsAbstract { get; init; }
+
     public static TypeModel From(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -24,7 +27,10 @@ internal sealed record TypeModel(
             containers.Insert(0, DeclarationOf(outer));
         }
         string full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        return new TypeModel(ns, containers.ToEquatableArray(), DeclarationOf(type), type.Name, full, HintNameOf(ns, type));
+        return new TypeModel(ns, containers.ToEquatableArray(), DeclarationOf(type), type.Name, full, HintNameOf(ns, type))
+        {
+            IsAbstract = type.IsAbstract,
+        };
     }
 
     /// <summary>
