@@ -219,6 +219,7 @@ public static class Mutants
             ("KeywordNamespace", "using ShapeGen;\n\nnamespace __NS__.@event;\n\n" + stack + "public partial class @class;"),
             ("KeywordTypeParameter", head + stack + "public partial class Net<@int>;"),
             ("TypeAndNamespaceClash", "using ShapeGen;\n\nnamespace __NS__\n{\npublic partial class A\n{\n" + stack + "    public partial class B;\n}\n}\n\nnamespace __NS__.A\n{\n" + stack + "    public partial class B;\n}"),
+            ("ShortLowercaseNames", head + stack + "public partial class c;\n\n" + stack + "public partial struct s;\n\n" + stack + "public partial record r;"),
             ("Keyword", head + stack + "public partial class @class;"),
             ("Unicode", head + stack + "public partial class Réseau;"),
             ("LongName", head + stack + "public partial class " + new string('N', 300) + ";"),
