@@ -46,11 +46,12 @@ public sealed class NetworkCompiler : IDisposable
     /// with every problem when the generator fails or reports anything, when the result has errors, or when
     /// generated code has warnings.
     /// </summary>
-    public static NetworkCompiler Compile(IEnumerable<NetworkSource> networks, string assemblyName = "ShapeGen.TestNetworks")
+    public static NetworkCompiler Compile(IEnumerable<NetworkSource> networks, string assemblyName = "ShapeGen.TestNetworks", bool withRunners = false)
     {
         var list = networks.ToList();
-        var compilation = GeneratorHarness.CreateCompilation(
-            list.Select(n => new SourceFile(n.TypeName + ".cs", n.Code)), assemblyName);
+        var files = list.Select(n => new SourceFile(n.TypeName + ".cs", n.Code)).ToList();
+        if (withRunners) files.Add(new SourceFile(RunnerClass + ".cs", Runners(list)));
+        var compilation = GeneratorHarness.CreateCompilation(files, assemblyName);
         var run = GeneratorHarness.Run(compilation);
 
         var problems = new List<string>();
@@ -71,12 +72,32 @@ public sealed class NetworkCompiler : IDisposable
         var context = new AssemblyLoadContext(assemblyName, isCollectible: true);
         var assembly = context.LoadFromStream(pe);
         var compiler = new NetworkCompiler(run, context, assembly);
-        foreach (var network in list)
+        var runners = withRunners ? assembly.GetType(RunnerClass, throwOnError: true) : null;
+        for (int i = 0; i < list.Count; i++)
         {
-            var type = assembly.GetType(network.TypeName, throwOnError: false);
-            if (type != null) compiler._networks[network.TypeName] = new CompiledNetwork(type);
+            var type = assembly.GetType(list[i].TypeName, throwOnError: false);
+            if (type != null) compiler._networks[list[i].TypeName] = new CompiledNetwork(type, runners, i);
         }
         return compiler;
+    }
+
+    private const string RunnerClass = "ShapeGenTestRunners";
+
+    /// <summary>
+    /// The generated constructor and Forward take spans, which reflection cannot pass: a plain C# shim per network,
+    /// compiled with them, exposes both as <c>float[]</c> methods that become delegates.
+    /// </summary>
+    private static string Runners(IReadOnlyList<NetworkSource> networks)
+    {
+        var code = new StringBuilder("public static class " + RunnerClass + "\n{\n");
+        for (int i = 0; i < networks.Count; i++)
+        {
+            string type = "global::" + networks[i].TypeName;
+            code.Append($"    public static object Create{i}(float[] parameters) => new {type}(parameters);\n");
+            code.Append($"    public static void Forward{i}(object network, float[] input, float[] output) => (({type})network).Forward(input, output);\n");
+            code.Append($"    public static void ForwardBatch{i}(object network, float[] input, float[] output, int batch) => (({type})network).Forward(input, output, batch);\n");
+        }
+        return code.Append("}\n").ToString();
     }
 
     /// <summary>The compiled network <paramref name="typeName"/> (full metadata name), or an exception saying it got no members.</summary>
@@ -116,9 +137,15 @@ public sealed class CompiledNetwork
 {
     private delegate ReadOnlySpan<int> ShapeGetter();
 
-    public CompiledNetwork(Type type)
+    public CompiledNetwork(Type type, Type? runners = null, int index = 0)
     {
         Type = type;
+        if (runners != null)
+        {
+            _create = runners.GetMethod("Create" + index)!.CreateDelegate<Func<float[], object>>();
+            _forward = runners.GetMethod("Forward" + index)!.CreateDelegate<Action<object, float[], float[]>>();
+            _forwardBatch = runners.GetMethod("ForwardBatch" + index)!.CreateDelegate<Action<object, float[], float[], int>>();
+        }
         InputSize = Constant<int>("InputSize");
         OutputSize = Constant<int>("OutputSize");
         ParameterCount = Constant<long>("ParameterCount");
@@ -130,7 +157,30 @@ public sealed class CompiledNetwork
         Summary = (string)StaticProperty("Summary");
     }
 
+    private readonly Func<float[], object>? _create;
+    private readonly Action<object, float[], float[]>? _forward;
+    private readonly Action<object, float[], float[], int>? _forwardBatch;
+
     public Type Type { get; }
+
+    /// <summary>An instance from <paramref name="parameters"/> in Keras get_weights() order (needs <c>withRunners</c>).</summary>
+    public object Create(float[] parameters) => (_create ?? throw new InvalidOperationException("compiled without runners"))(parameters);
+
+    /// <summary>Runs one sample through <paramref name="network"/> (an instance from <see cref="Create"/>).</summary>
+    public float[] Forward(object network, float[] input)
+    {
+        var output = new float[OutputSize];
+        (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, input, output);
+        return output;
+    }
+
+    /// <summary>Runs <paramref name="batch"/> samples stored back to back.</summary>
+    public float[] Forward(object network, float[] inputs, int batch)
+    {
+        var outputs = new float[(long)OutputSize * batch];
+        (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, outputs, batch);
+        return outputs;
+    }
     public int InputSize { get; }
     public int OutputSize { get; }
     public long ParameterCount { get; }
