@@ -33,7 +33,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.WeightFileMismatch,
         DiagnosticDescriptors.WeightFileNotListed,
         DiagnosticDescriptors.WeightFileUnreadable,
-        DiagnosticDescriptors.WeightFileTooLargeToEmbed);
+        DiagnosticDescriptors.WeightFileTooLargeToEmbed,
+        DiagnosticDescriptors.MemberClash);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -45,6 +46,8 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        // On an enum, interface or delegate the compiler already rejects the attributes (CS0592).
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct)) return;
         ReportNonPartialContainer(type, context);
         var layers = NetworkReader.Read(type, out bool broken);
         // A half-typed attribute already has a compiler error; shape messages about it would only be noise.
@@ -60,10 +63,21 @@ public sealed class ShapeAnalyzer : DiagnosticAnalyzer
         {
             // A non-partial container is reported by ReportNonPartialContainer, from the container's own symbol.
         }
+        else if (PartialCheck.FirstFileLocal(type) is { } fileLocal)
+        {
+            string which = SymbolEqualityComparer.Default.Equals(fileLocal, type)
+                ? $"'{type.Name}' is file-local ('file'), so its parts must all be in one file and ShapeGen cannot add its members from another. Remove 'file'."
+                : $"'{type.Name}' is nested in the file-local '{fileLocal.Name}', so ShapeGen cannot add members to it from another file. Remove 'file' from '{fileLocal.Name}'.";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(fileLocal, context), which));
+        }
         else if (type.IsStatic)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotPartial, IdentifierLocation(type, context),
                 Fix(FixKeys.RemoveStatic), $"'{type.Name}' is static; a network needs instances to hold its weights. Remove 'static'."));
+        }
+        else if (GeneratedMembers.FindClash(type) is { } clash)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MemberClash, clash.Location ?? IdentifierLocation(type, context), clash.Message));
         }
 
         var analysis = ShapeEngine.Analyze(type.Name, NetworkReader.Specs(layers), Limits(type, context));

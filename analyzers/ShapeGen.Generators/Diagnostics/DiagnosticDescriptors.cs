@@ -64,6 +64,9 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WeightFileTooLargeToEmbed = Create(
         "SG0023", "The weight file is too large to embed", DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor MemberClash = Create(
+        "SG0008", "A member name ShapeGen generates is taken", DiagnosticSeverity.Error);
+
     /// <summary>Reported by the generator only if it fails unexpectedly, instead of the compiler's silent CS8785.</summary>
     public static readonly DiagnosticDescriptor GeneratorFailure = Create(
         "SG9999", "ShapeGen could not generate code", DiagnosticSeverity.Warning);

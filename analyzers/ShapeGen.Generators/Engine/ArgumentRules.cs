@@ -73,9 +73,13 @@ internal static class ArgumentRules
     private static void CheckWindow(LayerSpec spec, System.Action<string> report, string window)
     {
         bool oneD = LayerKindFacts.Is1D(spec.Kind);
-        if (spec.KernelHeight <= 0 || (!oneD && spec.KernelWidth <= 0))
+        bool badWindow = spec.KernelHeight <= 0 || (!oneD && spec.KernelWidth <= 0);
+        if (badWindow)
             report($"the {window} must be positive, got {(oneD ? spec.KernelHeight.ToString(CultureInfo.InvariantCulture) : $"{spec.KernelHeight}×{spec.KernelWidth}")}.");
-        if (spec.StrideHeight <= 0 || (!oneD && spec.StrideWidth <= 0))
+        // A pooling stride left out defaults to the pool size: [MaxPooling2D(0)] has one problem, not two.
+        bool strideIsThePool = LayerKindFacts.IsPooling(spec.Kind) && spec.StrideHeight == spec.KernelHeight
+            && (oneD || spec.StrideWidth == spec.KernelWidth);
+        if ((spec.StrideHeight <= 0 || (!oneD && spec.StrideWidth <= 0)) && !(badWindow && strideIsThePool))
             report($"the stride must be positive, got {(oneD ? spec.StrideHeight.ToString(CultureInfo.InvariantCulture) : $"{spec.StrideHeight}×{spec.StrideWidth}")}.");
         if (spec.DilationHeight <= 0 || spec.DilationWidth <= 0)
             report($"the dilation rate must be positive, got {(spec.DilationHeight == spec.DilationWidth || oneD ? spec.DilationHeight.ToString(CultureInfo.InvariantCulture) : $"{spec.DilationHeight}×{spec.DilationWidth}")}.");

@@ -29,12 +29,12 @@ internal static class LayerRules
                 return Result(c, new[] { c.Input[2] }, 0, 0, 0);
             case LayerKind.ZeroPadding2D:
                 if (!RequireRank(c, 3)) return null;
-                return Result(c, new[] { c.Input[0] + s.Top + s.Bottom, c.Input[1] + s.Left + s.Right, c.Input[2] }, 0, 0, 0)
+                return Result(c, new[] { checked(c.Input[0] + s.Top + s.Bottom), checked(c.Input[1] + s.Left + s.Right), c.Input[2] }, 0, 0, 0)
                     with { PadTop = s.Top, PadLeft = s.Left };
             case LayerKind.Cropping2D: return Cropping(c);
             case LayerKind.UpSampling2D:
                 if (!RequireRank(c, 3)) return null;
-                return Result(c, new[] { c.Input[0] * s.SizeHeight, c.Input[1] * s.SizeWidth, c.Input[2] }, 0, 0, 0);
+                return Result(c, new[] { checked(c.Input[0] * s.SizeHeight), checked(c.Input[1] * s.SizeWidth), c.Input[2] }, 0, 0, 0);
             case LayerKind.Flatten:
                 return Result(c, new[] { checked((int)Shapes.Product(c.Input)) }, 0, 0, 0);
             case LayerKind.Reshape: return Reshape(c);
@@ -122,6 +122,9 @@ internal static class LayerRules
         long window = (long)kh * kw;
         int outChannels;
         long parameters, multiplyAdds;
+        // checked: absurd arguments (a kernel of int.MaxValue with Padding.Same) must not wrap into plausible counts.
+        checked
+        {
         switch (s.Kind)
         {
             case LayerKind.Conv1D:
@@ -148,6 +151,7 @@ internal static class LayerRules
                 parameters = 0;
                 multiplyAdds = 0;
                 break;
+        }
         }
 
         int[] output = oneD ? new[] { outH, outChannels } : new[] { outH, outW, outChannels };
@@ -281,9 +285,9 @@ internal static class LayerRules
         int outH = WindowArithmetic.TransposeOutputLength(c.Input[0], s.KernelHeight, s.StrideHeight, s.Padding);
         int outW = WindowArithmetic.TransposeOutputLength(c.Input[1], s.KernelWidth, s.StrideWidth, s.Padding);
         long window = (long)s.KernelHeight * s.KernelWidth;
-        long parameters = window * s.Filters * channels + (s.UseBias ? s.Filters : 0);
+        long parameters = checked(window * s.Filters * channels + (s.UseBias ? s.Filters : 0));
         // Every input pixel scatters its kernel-sized patch into every output channel.
-        long multiplyAdds = (long)c.Input[0] * c.Input[1] * window * channels * s.Filters;
+        long multiplyAdds = checked((long)c.Input[0] * c.Input[1] * window * channels * s.Filters);
         return Result(c, new[] { outH, outW, s.Filters }, parameters, parameters, multiplyAdds) with
         {
             PadTop = WindowArithmetic.TransposeCropBefore(s.KernelHeight, s.StrideHeight, s.Padding),
@@ -295,7 +299,8 @@ internal static class LayerRules
     {
         if (!RequireRank(c, 3)) return null;
         var s = c.Spec;
-        int outH = c.Input[0] - s.Top - s.Bottom, outW = c.Input[1] - s.Left - s.Right;
+        // long: a huge crop must read as "leaves nothing", not wrap around to a positive size.
+        long outH = (long)c.Input[0] - s.Top - s.Bottom, outW = (long)c.Input[1] - s.Left - s.Right;
         if (outH <= 0 || outW <= 0)
         {
             var parts = new List<string>();
@@ -305,7 +310,7 @@ internal static class LayerRules
                 $"{c.Title}: cropping {Shapes.Dims(c.Input)} from {c.Producer} leaves nothing: {string.Join(", ", parts)}. Crop less.");
             return null;
         }
-        return Result(c, new[] { outH, outW, c.Input[2] }, 0, 0, 0) with { PadTop = -s.Top, PadLeft = -s.Left };
+        return Result(c, new[] { (int)outH, (int)outW, c.Input[2] }, 0, 0, 0) with { PadTop = -s.Top, PadLeft = -s.Left };
     }
 
     private static LayerResult? Reshape(LayerContext c)
@@ -322,7 +327,7 @@ internal static class LayerRules
                     $"{c.Title}: cannot infer the -1 in {Shapes.List(target)}: {inElements} elements from {c.Producer} ({Shapes.Dims(c.Input)}) do not divide by {known}.");
                 return null;
             }
-            target[inferred] = (int)(inElements / known);
+            target[inferred] = checked((int)(inElements / known));
         }
         long outElements = Shapes.Product(target);
         if (outElements != inElements)
@@ -342,7 +347,7 @@ internal static class LayerRules
         long positions = Shapes.Product(c.Input) / features;
         var output = c.Input.ToArray();
         output[output.Length - 1] = s.Units;
-        long parameters = (long)features * s.Units + (s.UseBias ? s.Units : 0);
+        long parameters = checked((long)features * s.Units + (s.UseBias ? s.Units : 0));
         if (c.Input.Length >= 3 && !c.RankReducedLater)
         {
             var properties = new List<IssueProperty>();
@@ -354,6 +359,6 @@ internal static class LayerRules
                 $"Missing a Flatten? Insert [Flatten] (or [GlobalAveragePooling2D]) before it to classify the whole input.",
                 properties.ToArray());
         }
-        return Result(c, output, parameters, parameters, positions * features * s.Units);
+        return Result(c, output, parameters, parameters, checked(positions * features * s.Units));
     }
 }

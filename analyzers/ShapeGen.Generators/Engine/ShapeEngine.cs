@@ -13,6 +13,8 @@ namespace ShapeGen.Generators.Engine;
 /// </summary>
 internal static class ShapeEngine
 {
+    private static readonly string MaxElementsText = int.MaxValue.ToString("N0", CultureInfo.InvariantCulture);
+
     /// <param name="limits">Size limits for SG0010, or null not to check them (the generator does not need to).</param>
     public static NetworkAnalysis Analyze(string modelName, IReadOnlyList<LayerSpec> specs, ResourceLimits? limits = null)
     {
@@ -120,6 +122,22 @@ internal static class ShapeEngine
             return null;
         }
 
+        long elements;
+        try
+        {
+            elements = Shapes.Product(shape);
+        }
+        catch (OverflowException)
+        {
+            elements = long.MaxValue;
+        }
+        if (elements > int.MaxValue)
+        {
+            issues.Add(new ShapeIssue(IssueIds.InvalidInput, first,
+                $"[Input] of '{modelName}' has {Shapes.Dims(shape)} elements, more than {MaxElementsText}, the most generated code can index. Use a smaller input."));
+            return null;
+        }
+
         return first == 0 ? shape.ToArray() : null;
     }
 
@@ -207,6 +225,7 @@ internal static class ShapeEngine
             if (specs[i].Kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D)
                 lastRankReducer = i;
         }
+        long parameters = 0, multiplyAdds = 0;
         for (int i = 1; i < specs.Count; i++)
         {
             var spec = specs[i];
@@ -232,7 +251,26 @@ internal static class ShapeEngine
                 RankReducedLater = lastRankReducer > i,
                 Sequential = sequential,
             };
-            var result = LayerRules.Apply(context);
+            LayerResult? result;
+            try
+            {
+                result = LayerRules.Apply(context);
+                if (result != null)
+                {
+                    // Generated code indexes tensors with int, and its constructor takes all parameters as one span.
+                    if (result.OutputElements > int.MaxValue) throw new OverflowException();
+                    parameters = checked(parameters + result.Parameters);
+                    if (parameters > int.MaxValue) throw new OverflowException();
+                    multiplyAdds = checked(multiplyAdds + result.MultiplyAdds);
+                }
+            }
+            catch (OverflowException)
+            {
+                issues.Add(new ShapeIssue(IssueIds.InvalidArgument, i,
+                    $"{context.Title}: with these arguments its output from {Shapes.Dims(context.Input)} would hold more than {MaxElementsText} elements, " +
+                    $"or the network's parameters would pass {MaxElementsText} (the constructor takes them as one span): more than generated code can index. Use smaller arguments."));
+                return;
+            }
             if (result == null) return; // the rule reported why; later layers would only repeat it.
             result = result with
             {

@@ -5,10 +5,11 @@ namespace ShapeGen.Generators.Engine;
 
 internal static class Shapes
 {
+    /// <summary>The number of elements; throws <see cref="System.OverflowException"/> rather than wrap.</summary>
     public static long Product(IEnumerable<int> shape)
     {
         long n = 1;
-        foreach (int d in shape) n *= d;
+        foreach (int d in shape) n = checked(n * d);
         return n;
     }
 

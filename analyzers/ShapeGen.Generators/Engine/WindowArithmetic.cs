@@ -6,7 +6,7 @@ namespace ShapeGen.Generators.Engine;
 internal static class WindowArithmetic
 {
     /// <summary>The span of a dilated kernel: <c>k' = (k - 1)·d + 1</c>.</summary>
-    public static int EffectiveKernel(int kernel, int dilation) => (kernel - 1) * dilation + 1;
+    public static int EffectiveKernel(int kernel, int dilation) => checked((kernel - 1) * dilation + 1);
 
     /// <summary>Output length of a convolution or pooling axis; ≤ 0 when valid padding does not fit.</summary>
     public static int OutputLength(int n, int kernel, int stride, int dilation, PaddingMode padding)
@@ -37,7 +37,7 @@ internal static class WindowArithmetic
     public static int TotalSamePadding(int n, int kernel, int stride, int dilation)
     {
         int span = EffectiveKernel(kernel, dilation);
-        int total = (CeilDiv(n, stride) - 1) * stride + span - n;
+        int total = checked((CeilDiv(n, stride) - 1) * stride + span - n);
         return total < 0 ? 0 : total;
     }
 
@@ -90,7 +90,7 @@ internal static class WindowArithmetic
 
     /// <summary>Conv2DTranspose output length (no output padding): valid <c>n·s + max(k - s, 0)</c>, same <c>n·s</c>.</summary>
     public static int TransposeOutputLength(int n, int kernel, int stride, PaddingMode padding)
-        => padding == PaddingMode.Same ? n * stride : n * stride + System.Math.Max(kernel - stride, 0);
+        => checked(padding == PaddingMode.Same ? n * stride : n * stride + System.Math.Max(kernel - stride, 0));
 
     /// <summary>Rows of the full transposed-convolution result cut from the top to give the 'same'/'valid' output.</summary>
     public static int TransposeCropBefore(int kernel, int stride, PaddingMode padding)
@@ -106,5 +106,6 @@ internal static class WindowArithmetic
         return $"{inner}{strideText} + 1 = {exact.ToString("0.###", CultureInfo.InvariantCulture)}";
     }
 
-    public static int CeilDiv(int a, int b) => (a + b - 1) / b;
+    /// <summary><c>ceil(a / b)</c> for b &gt; 0, without overflowing near int.MaxValue.</summary>
+    public static int CeilDiv(int a, int b) => a > 0 ? (a - 1) / b + 1 : -(-a / b);
 }

@@ -66,7 +66,7 @@ internal static class ForwardEmitter
         w.Line("/// </summary>");
         w.Line($"/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"parameters\"/> does not hold exactly {SummaryFormatter.Count(network.Parameters)} floats.</exception>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
-        w.Open($"public {type.Name}(global::System.ReadOnlySpan<float> parameters)");
+        w.Open($"public {type.Identifier}(global::System.ReadOnlySpan<float> parameters)");
         w.Open("if (parameters.Length != ParameterCount)");
         w.Line($"throw new global::System.ArgumentException($\"{type.Name} needs {{ParameterCount:N0}} parameters (Keras get_weights() order), but {{parameters.Length:N0}} were given.\", nameof(parameters));");
         w.Close();

@@ -43,7 +43,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         var summaries = networks
             .Where(static model => model.CanEmit)
-            .Select(static (model, _) => NetworkSummary.Text(model.Analysis!))
+            .Select(static (model, _) => SummaryOf(model))
             .WithTrackingName(TrackingNames.Summaries)
             .Collect();
 
@@ -51,9 +51,23 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             output.AddSource(BuildSummaryHintName, BuildSummaryEmitter.Emit(tables)));
     }
 
+    /// <summary>The build-summary table; a planner failure costs this network its activation-memory line, not every network its code (CS8785).</summary>
+    private static string SummaryOf(NetworkModel model)
+    {
+        try
+        {
+            return NetworkSummary.Text(model.Analysis!);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return SummaryFormatter.Format(model.Analysis!);
+        }
+    }
+
     private static NetworkModel? Build(GeneratorAttributeSyntaxContext context, CancellationToken token)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type) return null;
+        // [Input] only applies to classes and structs; on an interface the compiler already says so (CS0592).
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type) return null;
         TypeModel typeModel;
         try
         {
@@ -68,7 +82,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             // A partial type with [Input] on several declarations is visited once per declaration: keep the first.
             if (!OwnsFirstInput(type, context.TargetNode, token)) return null;
-            if (type.IsStatic || PartialCheck.FirstNonPartial(type) != null) return null;
+            if (type.IsStatic || PartialCheck.FirstNonPartial(type) != null || PartialCheck.FirstFileLocal(type) != null) return null;
+            if (GeneratedMembers.FindClash(type) != null) return null;
 
             var layers = NetworkReader.Read(type, out bool broken);
             if (broken) return null;

@@ -39,6 +39,17 @@ internal static class WeightsEmitter
         w.Line("};");
         w.Line();
 
+        if (weightFile is { Embed: true, Bytes.Count: > 0 })
+        {
+            WriteEmbedded(w, type, weightFile);
+        }
+
+        if (type.IsAbstract)
+        {
+            // 'new Net(...)' does not compile for an abstract type: its subclasses call the constructor instead.
+            return;
+        }
+
         w.Line("/// <summary>");
         w.Line("/// Creates the network from weights saved from Keras: <c>.bin</c> (raw float32, Keras order), <c>.npz</c> (arrays named like");
         w.Line("/// <c>conv2d/kernel</c>, or <c>arr_0</c>, <c>arr_1</c>, ... in Keras order), <c>.safetensors</c> (Keras names) or Keras 3");
@@ -69,11 +80,6 @@ internal static class WeightsEmitter
         w.Line(generated);
         w.Line($"public static {self} LoadPyTorch(global::System.IO.Stream stream, {PyTorchOptions} options = null, string? fileName = null) => new {self}({PyTorch}.Read(stream, Weights, options, fileName, {name}));");
         w.Line();
-
-        if (weightFile is { Embed: true, Bytes.Count: > 0 })
-        {
-            WriteEmbedded(w, type, weightFile);
-        }
     }
 
     private static void WriteEmbedded(SourceWriter w, TypeModel type, WeightFileModel weightFile)
@@ -85,7 +91,7 @@ internal static class WeightsEmitter
             : $"{Keras}.Read(new global::System.IO.MemoryStream(EmbeddedWeightFile.ToArray(), writable: false), Weights, {fileName}, global::ShapeGen.WeightFiles.WeightFileFormat.Auto, {CSharpLiterals.String(type.Name)})";
         w.Line($"/// <summary>Creates the network from {CSharpLiterals.XmlEscape(weightFile.FileName)}, embedded in the assembly at build time ([Weights(Embed = true)]).</summary>");
         w.Line(generated);
-        w.Line($"public {type.Name}() : this({reader})");
+        w.Line($"public {type.Identifier}() : this({reader})");
         w.Line("{");
         w.Line("}");
         w.Line();
@@ -113,7 +119,9 @@ internal static class WeightsEmitter
     /// <summary>How the type names itself in its own members: <c>Net</c>, <c>Net&lt;T&gt;</c>.</summary>
     private static string SelfReference(TypeModel type)
     {
-        int at = type.Declaration.IndexOf(" " + type.Name, System.StringComparison.Ordinal);
-        return at < 0 ? type.Name : type.Declaration.Substring(at + 1);
+        // The last match: the name ends the declaration (before its type parameters), and a short name such as
+        // 'c' would also match the keyword in "partial class c". Declaration holds the escaped name (@class).
+        int at = type.Declaration.LastIndexOf(" " + type.Identifier, System.StringComparison.Ordinal);
+        return at < 0 ? type.Identifier : type.Declaration.Substring(at + 1);
     }
 }

@@ -18,6 +18,19 @@ internal static class PartialCheck
         return null;
     }
 
+    /// <summary>
+    /// The first type in the chain declared <c>file</c>, or null. A file-local type's parts must all be in one file,
+    /// so a generated <c>partial class N</c> elsewhere would silently declare a second, unrelated type.
+    /// </summary>
+    public static INamedTypeSymbol? FirstFileLocal(INamedTypeSymbol type)
+    {
+        for (var current = type; current != null; current = current.ContainingType)
+        {
+            if (current.IsFileLocal) return current;
+        }
+        return null;
+    }
+
     public static bool IsPartial(INamedTypeSymbol type)
     {
         if (type.DeclaringSyntaxReferences.Length == 0) return false;

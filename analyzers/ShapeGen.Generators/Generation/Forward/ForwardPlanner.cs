@@ -23,7 +23,8 @@ internal static class ForwardPlanner
     {
         var plan = new ForwardPlan();
         var decisions = Decide(network);
-        string finalStorage = decisions[decisions.Count - 1].Storage;
+        // [Input] alone is the identity: no layer, the output is a copy of the input.
+        string finalStorage = decisions.Count == 0 ? network.InputName : decisions[decisions.Count - 1].Storage;
         var readers = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var decision in decisions.Where(d => d.Role == Role.Compute))
         {
@@ -195,7 +196,7 @@ internal static class ForwardPlanner
             storage[layer.Name] = layer.Name;
             foreach (var name in layer.Inbound) readers[storage[name]]++;
         }
-        readers[storage[network.Layers[network.Layers.Count - 1].Name]]++;
+        if (network.Layers.Count > 0) readers[storage[network.Layers[network.Layers.Count - 1].Name]]++;
         return readers;
     }
 

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace ShapeGen.Tests.Infrastructure;
+
+/// <summary>Compares a generated network with the oracle's summary, listing every difference at once.</summary>
+public static class SummaryAssert
+{
+    public static void Matches(ReferenceSummary expected, CompiledNetwork actual)
+    {
+        var problems = new List<string>();
+        void Check<T>(string what, T want, T got)
+        {
+            if (!EqualityComparer<T>.Default.Equals(want, got)) problems.Add($"{what}: expected {want}, got {got}");
+        }
+        void CheckShape(string what, int[] want, IEnumerable<int> got)
+        {
+            var gotArray = got.ToArray();
+            if (!want.SequenceEqual(gotArray)) problems.Add($"{what}: expected ({string.Join(", ", want)}), got ({string.Join(", ", gotArray)})");
+        }
+
+        CheckShape("input shape", expected.Input, actual.InputShape);
+        Check("InputSize", expected.Input.Aggregate(1, (a, b) => a * b), actual.InputSize);
+        Check("layer count", expected.Layers.Count, actual.Layers.Count);
+        for (int i = 0; i < Math.Min(expected.Layers.Count, actual.Layers.Count); i++)
+        {
+            var want = expected.Layers[i];
+            var got = actual.Layers[i];
+            string at = $"layer {i} ({want.Name})";
+            Check(at + " name", KerasNames.FromTfjs(want.Name, want.Type), got.Name);
+            Check(at + " type", want.Type, got.Type);
+            CheckShape(at + " output shape", want.OutputShape, got.OutputShape);
+            Check(at + " params", want.Params, got.Parameters);
+            Check(at + " trainable params", want.Trainable, got.TrainableParameters);
+        }
+        Check("ParameterCount", expected.TotalParams, actual.ParameterCount);
+        Check("TrainableParameterCount", expected.TrainableParams, actual.TrainableParameterCount);
+        Check("non-trainable parameters", expected.NonTrainableParams, actual.ParameterCount - actual.TrainableParameterCount);
+        CheckShape("OutputShape", expected.OutputShape, actual.OutputShape);
+        Check("OutputSize", expected.OutputShape.Aggregate(1, (a, b) => a * b), actual.OutputSize);
+
+        if (problems.Count == 0) return;
+        var message = new StringBuilder($"{expected.Name}: {problems.Count} difference(s) from the reference summary:\n");
+        foreach (var problem in problems) message.Append("  ").Append(problem).Append('\n');
+        message.Append("Generated layers:\n");
+        foreach (var layer in actual.Layers) message.Append("  ").Append(layer).Append('\n');
+        Assert.Fail(message.ToString());
+    }
+}
