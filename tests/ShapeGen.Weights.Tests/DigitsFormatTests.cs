@@ -28,6 +28,28 @@ public class DigitsFormatTests
     }
 
     [Fact]
+    public void Keras_order_weights_bin_agrees_with_PyTorch_on_every_test_image()
+    {
+        // The sample's network from the Keras-order weights.bin, against the probabilities PyTorch computed.
+        var ours = Reference.Value;
+        var pytorch = TestData.Floats("test_probabilities.bin");
+        Assert.Equal(540 * 10, ours.Length);
+        var disagreements = Enumerable.Range(0, 540)
+            .Where(i => ArgMax(ours.AsSpan(i * 10, 10)) != ArgMax(pytorch.AsSpan(i * 10, 10)))
+            .ToList();
+        Assert.Empty(disagreements);
+        AssertClose(pytorch, ours, 1e-5f);
+        Assert.Equal(527, TestData.Correct(ours));
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    [Fact]
     public void PyTorch_state_dict_gives_the_same_probabilities_and_97_6_percent()
     {
         var outputs = TestData.Classify(DigitsNet.LoadPyTorch(TestData.File("pytorch_state_dict.safetensors"), DigitsPyTorch));

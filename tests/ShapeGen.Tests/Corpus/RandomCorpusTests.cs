@@ -12,7 +12,8 @@ public sealed class RandomCorpusFixture : IDisposable
     {
         Compiler = NetworkCompiler.Compile(
             RandomCorpusTests.CaseNames.Select(name => SpecTranslator.Declaration(RandomCorpusTests.Case(name).GetProperty("spec"), Namespace, name)),
-            "ShapeGen.RandomCorpus");
+            "ShapeGen.RandomCorpus",
+            withRunners: true);
     }
 
     public NetworkCompiler Compiler { get; }

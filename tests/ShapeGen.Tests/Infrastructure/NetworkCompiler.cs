@@ -174,6 +174,10 @@ public sealed class CompiledNetwork
         return output;
     }
 
+    /// <summary>Runs one sample into a caller-owned output (no allocation of its own, for the allocation test).</summary>
+    public void ForwardInto(object network, float[] input, float[] output)
+        => (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, input, output);
+
     /// <summary>Runs <paramref name="batch"/> samples stored back to back.</summary>
     public float[] Forward(object network, float[] inputs, int batch)
     {

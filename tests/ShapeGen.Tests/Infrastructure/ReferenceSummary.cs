@@ -18,7 +18,8 @@ public static class TestData
 }
 
 /// <summary>One layer row of the oracle's summary.json.</summary>
-public sealed record ReferenceLayer(string Name, string Type, int[] OutputShape, long Params, long Trainable);
+/// <summary>One layer row of the oracle's summary.json; <see cref="Inbound"/> lists a graph model's "Connected to" names.</summary>
+public sealed record ReferenceLayer(string Name, string Type, int[] OutputShape, long Params, long Trainable, string[] Inbound);
 
 /// <summary>The oracle's (TF.js) summary of a model: what Keras's model.summary() shows.</summary>
 public sealed record ReferenceSummary(
@@ -30,6 +31,9 @@ public sealed record ReferenceSummary(
     long NonTrainableParams,
     int[] OutputShape)
 {
+    /// <summary>A functional (graph) model: TF.js lists its layers in its own topological order, so compare by name.</summary>
+    public bool IsGraph => Layers.Select((l, i) => l.Inbound.Length > 1 || (i > 0 && l.Inbound.Length == 1 && l.Inbound[0] != Layers[i - 1].Name)).Any(x => x);
+
     public static ReferenceSummary From(JsonElement summary) => new(
         summary.GetProperty("name").GetString()!,
         Ints(summary.GetProperty("input")),
@@ -38,7 +42,8 @@ public sealed record ReferenceSummary(
             l.GetProperty("type").GetString()!,
             Ints(l.GetProperty("outputShape")),
             l.GetProperty("params").GetInt64(),
-            l.GetProperty("trainable").GetInt64())).ToList(),
+            l.GetProperty("trainable").GetInt64(),
+            l.TryGetProperty("inbound", out var inbound) ? inbound.EnumerateArray().Select(e => e.GetString()!).ToArray() : Array.Empty<string>())).ToList(),
         summary.GetProperty("totalParams").GetInt64(),
         summary.GetProperty("trainableParams").GetInt64(),
         summary.GetProperty("nonTrainableParams").GetInt64(),

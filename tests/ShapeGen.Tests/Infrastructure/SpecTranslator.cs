@@ -14,8 +14,6 @@ public static class SpecTranslator
     /// <summary>The attribute lines, <c>[Input(...)]</c> first.</summary>
     public static IReadOnlyList<string> Attributes(JsonElement spec)
     {
-        if (spec.TryGetProperty("graph", out var graph) && graph.ValueKind == JsonValueKind.True)
-            throw new NotSupportedException("graph (functional) models cannot be declared as a layer stack");
         var lines = new List<string> { "[Input(" + Ints(IntList(spec.GetProperty("input"))) + ")]" };
         foreach (var layer in spec.GetProperty("layers").EnumerateArray())
         {
@@ -104,11 +102,19 @@ public static class SpecTranslator
             case "Activation":
                 positional.Add("Activation." + ActivationName(layer.GetProperty("activation").GetString()!));
                 break;
+            case "Add":
+            case "Concatenate":
+                // Graph models: the merged layers by name.
+                positional.AddRange(layer.GetProperty("inputs").EnumerateArray().Select(e => SymbolDisplayString(e.GetString()!)));
+                break;
             default:
                 throw new NotSupportedException($"layer type '{type}' has no ShapeGen attribute");
         }
 
         if (layer.TryGetProperty("name", out var name)) named.Add("Name = " + SymbolDisplayString(name.GetString()!));
+        // Graph models: a single named input is the layer's From.
+        if (type is not ("Add" or "Concatenate") && layer.TryGetProperty("inputs", out var inputs))
+            named.Add("From = " + SymbolDisplayString(inputs.EnumerateArray().Single().GetString()!));
 
         var text = new StringBuilder(type);
         var arguments = positional.Concat(named).ToList();
