@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ShapeGen;
 
 namespace ShapeGen.Benchmarks;
 
@@ -13,7 +14,8 @@ public sealed record ModelInfo(
     int InputSize,
     int OutputSize,
     long ParameterCount,
-    long MultiplyAdds)
+    long MultiplyAdds,
+    IReadOnlyList<LayerInfo> Layers)
 {
     /// <summary>The copy of the case under the build output (nothing reads the shared folder at run time).</summary>
     public string Directory => Path.Combine(AppContext.BaseDirectory, "Models", Case);
@@ -25,17 +27,17 @@ public static class Models
     public static readonly IReadOnlyList<ModelInfo> All =
     [
         new("sobel_valid", nameof(SobelValid), p => new SobelValid(p).Forward,
-            SobelValid.InputSize, SobelValid.OutputSize, SobelValid.ParameterCount, SobelValid.MultiplyAddCount),
+            SobelValid.InputSize, SobelValid.OutputSize, SobelValid.ParameterCount, SobelValid.MultiplyAddCount, SobelValid.Layers),
         new("stride_padding_zoo", nameof(StridePaddingZoo), p => new StridePaddingZoo(p).Forward,
-            StridePaddingZoo.InputSize, StridePaddingZoo.OutputSize, StridePaddingZoo.ParameterCount, StridePaddingZoo.MultiplyAddCount),
+            StridePaddingZoo.InputSize, StridePaddingZoo.OutputSize, StridePaddingZoo.ParameterCount, StridePaddingZoo.MultiplyAddCount, StridePaddingZoo.Layers),
         new("mobile_block", nameof(MobileBlock), p => new MobileBlock(p).Forward,
-            MobileBlock.InputSize, MobileBlock.OutputSize, MobileBlock.ParameterCount, MobileBlock.MultiplyAddCount),
+            MobileBlock.InputSize, MobileBlock.OutputSize, MobileBlock.ParameterCount, MobileBlock.MultiplyAddCount, MobileBlock.Layers),
         new("mnist_convnet", nameof(MnistConvNet), p => new MnistConvNet(p).Forward,
-            MnistConvNet.InputSize, MnistConvNet.OutputSize, MnistConvNet.ParameterCount, MnistConvNet.MultiplyAddCount),
+            MnistConvNet.InputSize, MnistConvNet.OutputSize, MnistConvNet.ParameterCount, MnistConvNet.MultiplyAddCount, MnistConvNet.Layers),
         new("mobilenet_96", nameof(MobileNet96), p => new MobileNet96(p).Forward,
-            MobileNet96.InputSize, MobileNet96.OutputSize, MobileNet96.ParameterCount, MobileNet96.MultiplyAddCount),
+            MobileNet96.InputSize, MobileNet96.OutputSize, MobileNet96.ParameterCount, MobileNet96.MultiplyAddCount, MobileNet96.Layers),
         new("cifar_vgg", nameof(CifarVgg), p => new CifarVgg(p).Forward,
-            CifarVgg.InputSize, CifarVgg.OutputSize, CifarVgg.ParameterCount, CifarVgg.MultiplyAddCount),
+            CifarVgg.InputSize, CifarVgg.OutputSize, CifarVgg.ParameterCount, CifarVgg.MultiplyAddCount, CifarVgg.Layers),
     ];
 
     public static ModelInfo Get(string caseName) =>
@@ -61,9 +63,10 @@ public sealed class ModelData
         var data = new ModelData
         {
             Info = info,
-            Parameters = ReferenceWeights.LoadKerasOrder(dir),
-            Input = ReferenceWeights.ReadFloats(Path.Combine(dir, "input.bin")),
-            ExpectedOutput = ReferenceWeights.ReadFloats(Path.Combine(dir, "output.bin")),
+            // The oracle writes TF.js getWeights() order (all trainable arrays first); the constructors take Keras order.
+            Parameters = WeightOrder.FromTensorFlowJs(ReadFloats(Path.Combine(dir, "weights.bin")), info.Layers),
+            Input = ReadFloats(Path.Combine(dir, "input.bin")),
+            ExpectedOutput = ReadFloats(Path.Combine(dir, "output.bin")),
             InputShape = spec.RootElement.GetProperty("input").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
         };
         Check(data.Parameters.Length == info.ParameterCount, $"{info.Case}: {data.Parameters.Length} weights, {info.ClassName}.ParameterCount is {info.ParameterCount}");
@@ -71,6 +74,9 @@ public sealed class ModelData
         Check(data.ExpectedOutput.Length == info.OutputSize, $"{info.Case}: output.bin has {data.ExpectedOutput.Length} floats, {info.ClassName}.OutputSize is {info.OutputSize}");
         return data;
     }
+
+    /// <summary>Raw float32 little-endian.</summary>
+    public static float[] ReadFloats(string path) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 
     private static void Check(bool condition, string message)
     {
