@@ -212,11 +212,14 @@ internal static class ShapeEngine
             if (LayerKindFacts.IsLayer(specs[i].Kind) && !declaredAt.ContainsKey(names[i])) declaredAt[names[i]] = i;
         }
         var consumed = new HashSet<string>(StringComparer.Ordinal);
+        // Every name in the network, for fixes that insert a named layer (SG0001 on merges).
+        var usedNames = new HashSet<string>(names, StringComparer.Ordinal) { inputName };
         string previous = inputName;
         // Each layer's result by name, so a rule can look at the layer that produced its input (SG0007's fix).
         var results = new Dictionary<string, LayerResult>(StringComparer.Ordinal);
         // Fixes that insert or remove a layer are offered in plain stacks only: in a graph they would shift the default
         // names other layers take (From, Add, Concatenate) and the inserted layer would not sit on the named path.
+        // (The merge fixes of SG0001 are the exception: their layer has an explicit Name and From, see MergeRules.)
         bool sequential = !specs.Any(x => x.From != null || LayerKindFacts.IsMerge(x.Kind));
         // For SG0009: a Dense on a feature map is meant per position when a later layer flattens or pools anyway.
         int lastRankReducer = -1;
@@ -250,6 +253,7 @@ internal static class ShapeEngine
                 ProducerLayer = results.TryGetValue(inbound[0], out var producer) ? producer : null,
                 RankReducedLater = lastRankReducer > i,
                 Sequential = sequential,
+                UsedNames = usedNames,
             };
             LayerResult? result;
             try
@@ -379,6 +383,9 @@ internal sealed class LayerContext
 
     /// <summary>Whether the network is a plain stack (no From, no merges): only then do fixes insert or remove layers.</summary>
     public bool Sequential { get; init; }
+
+    /// <summary>Every layer name of the network (and the input's), so that a fix can pick a new one.</summary>
+    public IReadOnlyCollection<string> UsedNames { get; init; } = Array.Empty<string>();
 
     /// <summary><c>Conv2D 'conv2d_1'</c>: how messages name the layer.</summary>
     public string Title => $"{Spec.Kind} '{Name}'";

@@ -77,6 +77,17 @@ internal static class FixKeys
     /// <summary>"true": remove the <c>static</c> modifier from the type at the location (SG0006; set by the analyzer).</summary>
     public const string RemoveStatic = "ShapeGen.RemoveStatic";
 
+    /// <summary>
+    /// SG0001 on Add/Concatenate: the layer attribute to insert before the merge, without brackets, with explicit
+    /// <c>From</c> and <c>Name</c>, e.g. <c>Conv2D(64, 1, From = "b", Name = "b_projected")</c> or
+    /// <c>Cropping2D(4, From = "skip", Name = "skip_cropped")</c>.
+    /// </summary>
+    public const string MergeInsert = "ShapeGen.MergeInsert";
+    /// <summary>SG0001 on Add/Concatenate: the merge input to replace with the inserted layer, e.g. "b".</summary>
+    public const string MergeInput = "ShapeGen.MergeInput";
+    /// <summary>SG0001 on Add/Concatenate: the inserted layer's name (unused elsewhere in the network), e.g. "b_projected".</summary>
+    public const string MergeNewName = "ShapeGen.MergeNewName";
+
     public static string Ints(IEnumerable<int> values) => string.Join(",", values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Parses <see cref="Ints"/>; null for anything else.</summary>
