@@ -212,21 +212,30 @@ internal static class KernelEmitter
             ("DilationW", s.DilationW), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
         w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
+        // Several output pixels per channel vector: independent FMA chains hide the FMA latency, and each kernel
+        // vector is loaded once for all of them.
+        int pixels = Math.Min(s.OutW, 8);
+        int remainder = s.OutW % pixels;
         w.Open("for (int oy = 0; oy < OutH; oy++)");
-        w.Open("for (int ox = 0; ox < OutW; ox++)");
-        w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
-        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
-        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
-        w.Line($"var sum = {Load(v, "bias", "c")};");
-        w.Open("for (int ky = 0; ky < KernelH; ky++)");
-        w.Open("for (int kx = 0; kx < KernelW; kx++)");
-        w.Line($"sum = {Simd}.Fma({Load(v, "input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")}, {Load(v, "kernel", "(ky * KernelW + kx) * PaddedChannels + c")}, sum);");
-        w.Close();
-        w.Close();
-        w.Line(Store(v, Activate("sum", s.Activation, v), "output", "c"));
-        w.Close();
+        w.Line("int ox = 0;");
+        if (s.Channels >= v.Lanes)
+        {
+            w.Open($"for (; ox <= OutW - {pixels}; ox += {pixels})");
+            DepthwiseBlock(w, s, v, pixels);
+            w.Close();
+            if (remainder > 0)
+            {
+                w.Open("");
+                DepthwiseBlock(w, s, v, remainder);
+                w.Close();
+            }
+        }
         if (s.Channels % v.Lanes != 0)
         {
+            // Channels past the last whole vector, one pixel at a time.
+            w.Open("for (ox = 0; ox < OutW; ox++)");
+            w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
+            w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
             w.Open("for (int c = VectorEnd; c < Channels; c++)");
             w.Line($"float sum = {At("bias", "c")};");
             w.Open("for (int ky = 0; ky < KernelH; ky++)");
@@ -236,16 +245,66 @@ internal static class KernelEmitter
             w.Close();
             w.Line($"{At("output", "c")} = {ActivateScalar("sum", s.Activation)};");
             w.Close();
+            w.Close();
         }
         w.Close();
+    }
+
+    /// <summary><paramref name="pixels"/> consecutive output pixels of a depthwise convolution, whole channel vectors only.</summary>
+    private static void DepthwiseBlock(SourceWriter w, DepthwiseStep s, VectorWidth v, int pixels)
+    {
+        w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
+        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
+        w.Line($"var b = {Load(v, "bias", "c")};");
+        for (int p = 0; p < pixels; p++) w.Line($"var a{p} = b;");
+        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        w.Open("for (int kx = 0; kx < KernelW; kx++)");
+        w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * PaddedChannels + c")};");
+        w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")};");
+        for (int p = 0; p < pixels; p++) w.Line($"a{p} = {Simd}.Fma({Load(v, "x", $"{p} * StrideW * Channels")}, k, a{p});");
+        w.Close();
+        w.Close();
+        for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}", s.Activation, v), "output", $"{p} * Channels + c"));
         w.Close();
     }
 
     private static void WindowCopy(SourceWriter w, WindowCopyStep s)
     {
+        if (s.Multiplier > 1)
+        {
+            RepeatChannels(w, s);
+            return;
+        }
+        // The columns that have a source are known now: each row is zeros, one contiguous copy, zeros.
+        int first = Math.Max(0, s.Left), end = Math.Min(s.OutW, s.Left + s.SourceW);
+        long total = (long)s.OutH * s.OutW * s.Channels;
+        if (end <= first || s.Top >= s.OutH || s.Top + s.SourceH <= 0)
+        {
+            w.Line($"{Memory}.CreateSpan(ref destination, {I(total)}).Clear(); // the window misses the source entirely");
+            return;
+        }
         Constants(w, ("SourceH", s.SourceH), ("SourceW", s.SourceW), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW),
-            ("Top", s.Top), ("Left", s.Left), ("OutChannels", s.Channels * s.Multiplier));
-        if (s.Multiplier > 1) Constants(w, ("Multiplier", s.Multiplier));
+            ("Top", s.Top), ("FirstColumn", first), ("CopiedColumns", end - first), ("SourceColumn", first - s.Left));
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line("int iy = oy - Top;");
+        w.Line($"var row = {Memory}.CreateSpan(ref {At("destination", "oy * OutW * Channels")}, OutW * Channels);");
+        w.Open("if ((uint)iy >= SourceH)");
+        w.Line("row.Clear();");
+        w.Line("continue;");
+        w.Close();
+        if (first > 0) w.Line("row.Slice(0, FirstColumn * Channels).Clear();");
+        w.Line($"{Memory}.CreateReadOnlySpan(ref {At("source", "(iy * SourceW + SourceColumn) * Channels")}, CopiedColumns * Channels)");
+        w.Line("    .CopyTo(row.Slice(FirstColumn * Channels));");
+        if (end < s.OutW) w.Line("row.Slice((FirstColumn + CopiedColumns) * Channels).Clear();");
+        w.Close();
+    }
+
+    /// <summary>Depthwise multipliers: each output pixel repeats every input channel <c>Multiplier</c> times (zeros outside the source).</summary>
+    private static void RepeatChannels(SourceWriter w, WindowCopyStep s)
+    {
+        Constants(w, ("SourceH", s.SourceH), ("SourceW", s.SourceW), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW),
+            ("Top", s.Top), ("Left", s.Left), ("Multiplier", s.Multiplier), ("OutChannels", s.Channels * s.Multiplier));
         w.Open("for (int oy = 0; oy < OutH; oy++)");
         w.Line("int iy = oy - Top;");
         w.Open("for (int ox = 0; ox < OutW; ox++)");
@@ -256,16 +315,9 @@ internal static class KernelEmitter
         w.Line("continue;");
         w.Close();
         w.Line($"var input = {Memory}.CreateReadOnlySpan(ref {At("source", "(iy * SourceW + ix) * Channels")}, Channels);");
-        if (s.Multiplier == 1)
-        {
-            w.Line("input.CopyTo(output);");
-        }
-        else
-        {
-            w.Open("for (int c = 0; c < Channels; c++)");
-            w.Line("output.Slice(c * Multiplier, Multiplier).Fill(input[c]);");
-            w.Close();
-        }
+        w.Open("for (int c = 0; c < Channels; c++)");
+        w.Line("output.Slice(c * Multiplier, Multiplier).Fill(input[c]);");
+        w.Close();
         w.Close();
         w.Close();
     }
