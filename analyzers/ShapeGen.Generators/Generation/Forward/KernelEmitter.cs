@@ -198,9 +198,20 @@ internal static class KernelEmitter
                 string offset = $"{p} * Filters + f0 + {j * v.Lanes}";
                 int start = (tailStart < 0 ? 0 : tailStart) + j * v.Lanes;
                 int count = tailStart < 0 ? v.Lanes : Math.Min(v.Lanes, filtersEnd - start);
-                w.Line(count == v.Lanes
-                    ? Store(v, value, "output", offset)
-                    : $"{Simd}.StorePartial({value}, ref {At("output", offset)}, {count});");
+                if (count == v.Lanes)
+                {
+                    w.Line(Store(v, value, "output", offset));
+                }
+                else if (count <= 8)
+                {
+                    // A short channel tail (a 1-filter Sobel, 3 or 4 filters): lane extracts, no trip through memory.
+                    w.Line($"var t{p}_{j} = {value};");
+                    for (int k = 0; k < count; k++) w.Line($"{At("output", $"{offset} + {k}")} = {v.Static}.GetElement(t{p}_{j}, {k});");
+                }
+                else
+                {
+                    w.Line($"{Simd}.StorePartial({value}, ref {At("output", offset)}, {count});");
+                }
             }
         }
     }
