@@ -16,22 +16,15 @@ internal static class ForwardEmitter
     public static void Write(SourceWriter w, TypeModel type, NetworkAnalysis network, ForwardPlan plan, string summary)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
-        var offsets = new Dictionary<string, long>();
-        long workspace = 0;
-        foreach (var buffer in plan.BufferFloats.Keys.OrderBy(b => b, StringComparer.Ordinal))
-        {
-            offsets[buffer] = workspace;
-            workspace += ForwardPlan.Align(plan.BufferFloats[buffer]);
-        }
-        // The same total as plan.WorkspaceFloats, laid out in a fixed order.
+        var offsets = plan.BufferOffsets();
 
         w.Line("/// <summary>Floats in the repacked weights (channels padded to whole vectors, BatchNormalization folded).</summary>");
         w.Line($"private const int PackedWeightCount = {plan.PackedFloats};");
         w.Line("/// <summary>Floats of scratch memory each thread uses for intermediate activations.</summary>");
-        w.Line($"private const int WorkspaceSize = {workspace};");
-        foreach (var buffer in offsets.Keys)
+        w.Line($"private const int WorkspaceSize = {plan.WorkspaceFloats};");
+        foreach (var entry in offsets)
         {
-            w.Line($"private const int {OffsetName(buffer)} = {offsets[buffer]};");
+            w.Line($"private const int {OffsetName(entry.Key)} = {entry.Value};");
         }
         w.Line();
         w.Line(generated);
@@ -117,7 +110,7 @@ internal static class ForwardEmitter
 
     private static string OffsetName(string buffer) => char.ToUpperInvariant(buffer[0]) + buffer.Substring(1) + "Offset";
 
-    private static void WriteRun(SourceWriter w, ForwardPlan plan, Dictionary<string, long> offsets)
+    private static void WriteRun(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line(generated);
@@ -133,7 +126,7 @@ internal static class ForwardEmitter
         {
             w.Line(generated);
             w.Open($"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights)");
-            foreach (var buffer in offsets.Keys)
+            foreach (var buffer in offsets.Select(entry => entry.Key))
             {
                 w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
             }

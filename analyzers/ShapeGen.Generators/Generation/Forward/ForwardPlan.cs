@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ShapeGen.Generators.Generation.Forward;
 
@@ -19,16 +21,21 @@ internal sealed class ForwardPlan
     /// <summary>The largest number of activation floats alive at once (workspace slots, not the caller's spans).</summary>
     public long PeakWorkspaceFloats { get; set; }
 
-    /// <summary>The per-thread workspace: every buffer, each aligned to a cache line.</summary>
-    public long WorkspaceFloats
+    /// <summary>Where each workspace buffer starts, in a fixed (ordinal) order, each aligned to a cache line.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> BufferOffsets()
     {
-        get
+        var offsets = new List<KeyValuePair<string, long>>();
+        long next = 0;
+        foreach (var buffer in BufferFloats.Keys.OrderBy(b => b, StringComparer.Ordinal))
         {
-            long total = 0;
-            foreach (var floats in BufferFloats.Values) total += Align(floats);
-            return total;
+            offsets.Add(new KeyValuePair<string, long>(buffer, next));
+            next += Align(BufferFloats[buffer]);
         }
+        return offsets;
     }
+
+    /// <summary>The per-thread workspace: every buffer, each aligned to a cache line.</summary>
+    public long WorkspaceFloats => BufferFloats.Values.Sum(Align);
 
     /// <summary>Reserves an aligned region of the packed weight arena and returns its offset.</summary>
     public long Reserve(long floats)
