@@ -9,6 +9,7 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*'          all models
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Mnist*' --job short
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --verify               outputs only
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile [model]      per-layer µs and GFLOP/s only
 // Other arguments go to BenchmarkDotNet.
 
 string machine = MachineInfo.Describe();
@@ -27,6 +28,16 @@ catch (Exception e)
 if (args.Contains("--verify"))
     return 0;
 
+double peak = LayerProfiles.MeasureFmaPeakGflops();
+int profileArg = Array.IndexOf(args, "--profile");
+if (profileArg >= 0)
+{
+    string? only = profileArg + 1 < args.Length && !args[profileArg + 1].StartsWith('-') ? args[profileArg + 1] : null;
+    Console.WriteLine();
+    Console.WriteLine(LayerProfiles.Build(peak, m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase)));
+    return 0;
+}
+
 IConfig config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumn(CategoriesColumn.Default, StatisticColumn.Median, new GflopsColumn())
@@ -44,6 +55,9 @@ if (summaries.Count == 0)
     return 0;
 
 string table = ResultsTable.Build(summaries, machine);
+// Per-layer times of the models that were benchmarked, measured after BenchmarkDotNet's runs (same build, same machine).
+var benchmarked = summaries.SelectMany(s => s.Reports).SelectMany(r => r.BenchmarkCase.Descriptor.Categories).ToHashSet();
+table += Environment.NewLine + LayerProfiles.Build(peak, m => benchmarked.Contains(m.Case));
 string resultsDirectory = summaries[0].ResultsDirectoryPath;
 Directory.CreateDirectory(resultsDirectory);
 string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");

@@ -39,6 +39,7 @@ internal static class ForwardEmitter
 
         WriteConstructor(w, type, network, plan);
         WriteForward(w, type, network, summary);
+        WriteProfile(w, type, network, plan);
         WriteRun(w, plan, offsets);
 
         foreach (var width in VectorWidth.All)
@@ -66,6 +67,7 @@ internal static class ForwardEmitter
         w.Line("_weights = global::ShapeGen.Runtime.AlignedMemory.Allocate(PackedWeightCount, out _weightsOffset);");
         w.Line("var packed = new global::System.Span<float>(_weights, _weightsOffset, PackedWeightCount);");
         foreach (var statement in plan.PackingStatements) w.Line(statement);
+        foreach (var statement in plan.LayoutStatements) w.Line(statement);
         w.Close();
         w.Line();
     }
@@ -108,6 +110,51 @@ internal static class ForwardEmitter
         w.Line();
     }
 
+    /// <summary>The public per-layer profiling entry point: the same kernels as Forward, timed one by one.</summary>
+    private static void WriteProfile(SourceWriter w, TypeModel type, NetworkAnalysis network, ForwardPlan plan)
+    {
+        string generated = NetworkEmitter.GeneratedCodeAttribute;
+        string Literal(string? value) => value is null ? "null" : CSharpLiterals.String(value);
+        w.Line("/// <summary>The layer each kernel of the forward pass belongs to, in the order they run.</summary>");
+        w.Line(generated);
+        w.Line($"private static readonly string[] s_kernelLayers = {{ {string.Join(", ", plan.Steps.Select(step => Literal(step.LayerName)))} }};");
+        w.Line("/// <summary>What each kernel does, in the order they run.</summary>");
+        w.Line(generated);
+        w.Line($"private static readonly string[] s_kernelDescriptions = {{ {string.Join(", ", plan.Steps.Select(step => Literal(KernelEmitter.Describe(step))))} }};");
+        w.Line("/// <summary>For each layer with no kernel of its own (folded or fused), the layer whose kernel does its work.</summary>");
+        w.Line(generated);
+        w.Line($"private static readonly string?[] s_runsIn = {{ {string.Join(", ", network.Layers.Select(layer => Literal(plan.RunsIn.TryGetValue(layer.Name, out var host) ? host : null)))} }};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Times every layer of <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> on this thread: one warm-up pass, then");
+        w.Line("/// <paramref name=\"iterations\"/> passes with a timestamp after each kernel. Returns the median µs, multiply-adds and GFLOP/s per layer;");
+        w.Line("/// <c>ToTable()</c> formats them. Meant for finding where time goes, not for the hot path (it allocates the result).");
+        w.Line("/// </summary>");
+        w.Line($"/// <param name=\"input\">One sample, {CSharpLiterals.XmlEscape(Shapes.Dims(network.InputShape))} floats (channels last).</param>");
+        w.Line("/// <param name=\"iterations\">Timed passes; more gives steadier medians.</param>");
+        w.Line(generated);
+        w.Open("public global::ShapeGen.ForwardProfile Profile(global::System.ReadOnlySpan<float> input, int iterations = 200)");
+        w.Line($"if (input.Length != InputSize) throw new global::System.ArgumentException($\"{type.Name} takes {{InputSize}} input values ({Shapes.Dims(network.InputShape)}), but {{input.Length}} were given.\", nameof(input));");
+        w.Line("if (iterations < 1) throw new global::System.ArgumentOutOfRangeException(nameof(iterations), iterations, \"At least one timed pass is needed.\");");
+        w.Line($"const int Stamps = {plan.Steps.Count + 1};");
+        w.Line("var output = new float[OutputSize];");
+        w.Line("var timestamps = new long[iterations * Stamps];");
+        w.Line($"ref float source = ref {KernelEmitter.Memory}.GetReference(input);");
+        w.Line($"ref float destination = ref {KernelEmitter.Memory}.GetArrayDataReference(output);");
+        w.Line("ref float workspace = ref Workspace();");
+        w.Line("ref float weights = ref global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset);");
+        w.Line("Run(ref source, ref destination, ref workspace);");
+        w.Open("for (int i = 0; i < iterations; i++)");
+        w.Line("var stamps = new global::System.Span<long>(timestamps, i * Stamps, Stamps);");
+        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Profile512(ref source, ref destination, ref workspace, ref weights, stamps);");
+        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Profile256(ref source, ref destination, ref workspace, ref weights, stamps);");
+        w.Line("else Profile128(ref source, ref destination, ref workspace, ref weights, stamps);");
+        w.Close();
+        w.Line($"return global::ShapeGen.ForwardProfile.FromTimestamps({CSharpLiterals.String(type.Name)}, Layers, s_kernelLayers, s_kernelDescriptions, s_runsIn, timestamps, iterations);");
+        w.Close();
+        w.Line();
+    }
+
     private static string OffsetName(string buffer) => char.ToUpperInvariant(buffer[0]) + buffer.Substring(1) + "Offset";
 
     private static void WriteRun(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets)
@@ -124,24 +171,41 @@ internal static class ForwardEmitter
 
         foreach (var width in VectorWidth.All)
         {
-            w.Line(generated);
-            w.Open($"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights)");
-            foreach (var buffer in offsets.Select(entry => entry.Key))
-            {
-                w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
-            }
-            for (int i = 0; i < plan.Steps.Count; i++)
-            {
-                var step = plan.Steps[i];
-                string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
-                w.Line($"{KernelEmitter.MethodName(i, step, width)}({sources}, ref {destination}, ref weights);");
-                if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
-                {
-                    w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
-                }
-            }
-            w.Close();
-            w.Line();
+            WriteSteps(w, plan, offsets, width, profiled: false);
         }
+        foreach (var width in VectorWidth.All)
+        {
+            WriteSteps(w, plan, offsets, width, profiled: true);
+        }
+    }
+
+    /// <summary>
+    /// The step sequence for one vector width. The profiled variant is the same calls with a timestamp after each
+    /// kernel (written from this one method, so the two can never run different steps).
+    /// </summary>
+    private static void WriteSteps(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets, VectorWidth width, bool profiled)
+    {
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Open(profiled
+            ? $"private static void Profile{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, global::System.Span<long> timestamps)"
+            : $"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights)");
+        foreach (var buffer in offsets.Select(entry => entry.Key))
+        {
+            w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
+        }
+        if (profiled) w.Line("timestamps[0] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
+        for (int i = 0; i < plan.Steps.Count; i++)
+        {
+            var step = plan.Steps[i];
+            string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
+            w.Line($"{KernelEmitter.MethodName(i, step, width)}({sources}, ref {destination}, ref weights);");
+            if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
+            {
+                w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
+            }
+            if (profiled) w.Line($"timestamps[{i + 1}] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
+        }
+        w.Close();
+        w.Line();
     }
 }

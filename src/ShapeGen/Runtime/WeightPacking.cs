@@ -20,6 +20,27 @@ public static class WeightPacking
         }
     }
 
+    /// <summary>
+    /// Rearranges a row-major <c>[rows, columns]</c> matrix in place into column blocks of <paramref name="block"/>:
+    /// block <c>b</c> holds columns <c>b·block …</c> of every row, row after row, so a kernel that works on one block of
+    /// output channels at a time reads its weights as one contiguous stream. <paramref name="columns"/> must be a
+    /// multiple of <paramref name="block"/>.
+    /// </summary>
+    public static void BlockColumns(Span<float> matrix, int rows, int columns, int block)
+    {
+        if (block <= 0 || columns % block != 0) throw new ArgumentException($"{columns} columns do not split into blocks of {block}.", nameof(block));
+        if (matrix.Length < (long)rows * columns) throw new ArgumentException("The matrix is shorter than rows × columns.", nameof(matrix));
+        float[] copy = matrix.Slice(0, rows * columns).ToArray();
+        int blocks = columns / block;
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                copy.AsSpan(r * columns + b * block, block).CopyTo(matrix.Slice((b * rows + r) * block, block));
+            }
+        }
+    }
+
     /// <summary>Conv2DTranspose kernel <c>[taps, filters, inputs]</c> to <c>[taps, inputs, paddedFilters]</c>.</summary>
     public static void TransposeKernel(ReadOnlySpan<float> source, Span<float> destination, int taps, int filters, int inputs, int paddedFilters)
     {

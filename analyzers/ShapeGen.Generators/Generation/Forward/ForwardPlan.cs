@@ -12,6 +12,12 @@ internal sealed class ForwardPlan
     /// <summary>Constructor statements that repack <c>parameters</c> (Keras order) into <c>packed</c>.</summary>
     public List<string> PackingStatements { get; } = new();
 
+    /// <summary>Layers with no kernel of their own (folded or fused) → the computing layer whose kernel does their work.</summary>
+    public Dictionary<string, string> RunsIn { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Constructor statements that run after every packing statement (after BatchNormalization is folded in).</summary>
+    public List<string> LayoutStatements { get; } = new();
+
     /// <summary>Floats in the packed weight arena.</summary>
     public long PackedFloats { get; private set; }
 

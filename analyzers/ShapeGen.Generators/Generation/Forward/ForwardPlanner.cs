@@ -45,9 +45,11 @@ internal static class ForwardPlanner
                     continue;
                 case Role.Fold:
                     FoldBatchNorm(plan, producer[decision.Storage], layer, parameters);
+                    plan.RunsIn[layer.Name] = decision.Storage;
                     continue;
                 case Role.Fuse:
                     producer[decision.Storage].Activation = decision.Activation;
+                    plan.RunsIn[layer.Name] = decision.Storage;
                     continue;
             }
 

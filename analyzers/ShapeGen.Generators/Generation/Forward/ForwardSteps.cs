@@ -37,13 +37,23 @@ internal abstract record ForwardStep
     public virtual bool CanFuseActivation => false;
 }
 
-/// <summary>Valid convolution over an (already padded) input: Conv1D, Conv2D, Dense, pointwise. Kernel <c>[KH·KW·C][FPad]</c>, then bias <c>[FPad]</c>.</summary>
+/// <summary>
+/// Valid convolution over an (already padded) input: Conv1D, Conv2D, Dense, pointwise. Kernel <c>[KH·KW·C][FPad]</c>, or,
+/// when <see cref="FilterBlock"/> is set, <c>[FPad / FilterBlock][KH·KW·C][FilterBlock]</c> (each block of output
+/// channels contiguous); then bias <c>[FPad]</c>.
+/// </summary>
 internal sealed record ConvolutionStep(
     int InRow, int Channels, int OutH, int OutW, int Filters, int PaddedFilters,
     int KernelH, int KernelW, int StrideH, int StrideW, int DilationH, int DilationW,
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
+
+    /// <summary>Output channels per contiguous weight block, or 0 when the kernel is one <c>[rows][FPad]</c> matrix.</summary>
+    public int FilterBlock { get; init; }
+
+    /// <summary>Floats between one kernel row (one input channel of one tap) and the next, inside a block.</summary>
+    public int RowStride => FilterBlock > 0 ? FilterBlock : PaddedFilters;
 }
 
 /// <summary>Depthwise convolution over an (already padded and channel-expanded) input. Kernel <c>[KH·KW][CPad]</c>, then bias.</summary>

@@ -54,7 +54,7 @@ internal static class KernelEmitter
         w.Line();
     }
 
-    private static string Describe(ForwardStep step) => step switch
+    public static string Describe(ForwardStep step) => step switch
     {
         ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}",
         DepthwiseStep s => $"depthwise {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, {s.Channels} channels, output {s.OutH}×{s.OutW}",
@@ -105,16 +105,57 @@ internal static class KernelEmitter
     private static void Convolution(SourceWriter w, ConvolutionStep s, VectorWidth v)
     {
         Constants(w, ("InRow", s.InRow), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW), ("Filters", s.Filters),
-            ("PaddedFilters", s.PaddedFilters), ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH),
+            ("RowStride", s.RowStride), ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH),
             ("StrideW", s.StrideW), ("DilationH", s.DilationH), ("DilationW", s.DilationW));
         w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
 
         int vectors = (s.Filters + v.Lanes - 1) / v.Lanes;
-        int perChunk = Math.Min(vectors, 4);
+        // A single output position (Dense): no pixels to share the weight loads, so use the accumulators on more
+        // filters at once (independent FMA chains, and one contiguous stream through the weight rows).
+        int perChunk = s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
         int pixels = Math.Max(1, Math.Min(s.OutW, v.AccumulatorBudget / perChunk));
-        int remainder = s.OutW % pixels;
+        int chunkFloats = perChunk * v.Lanes;
+        int fullChunks = s.Filters / chunkFloats;
+        int tailFilters = s.Filters - fullChunks * chunkFloats;
 
+        if (ChunksOutermost(s, fullChunks))
+        {
+            // The kernel is larger than L2: walk it one chunk of filters at a time (that chunk's weights stay in L2)
+            // over every pixel, instead of streaming all of it from L3 for every block of pixels.
+            if (fullChunks > 0)
+            {
+                w.Open($"for (int f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
+                ConvolutionRows(w, s, v, pixels, p => ConvolutionChunk(w, s, v, p, perChunk, s.Filters));
+                w.Close();
+            }
+            if (tailFilters > 0)
+            {
+                w.Open("");
+                w.Line($"const int f0 = {fullChunks * chunkFloats};");
+                ConvolutionRows(w, s, v, pixels, p => ConvolutionChunk(w, s, v, p, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats));
+                w.Close();
+            }
+            return;
+        }
+        ConvolutionRows(w, s, v, pixels, p => ConvolutionBlock(w, s, v, p, perChunk));
+    }
+
+    /// <summary>Where the weights of the chunk starting at filter <c>f0</c> begin (see <see cref="ConvolutionStep.FilterBlock"/>).</summary>
+    private static string WeightBlockStart(ConvolutionStep s) => s.FilterBlock == 0
+        ? "f0"
+        : $"f0 / {s.FilterBlock} * {I((long)s.KernelH * s.KernelW * s.Channels * s.FilterBlock)} + f0 % {s.FilterBlock}";
+
+    /// <summary>Bytes of packed kernel above which a convolution loops over filter chunks outermost (half of a 1 MB L2).</summary>
+    private const long ChunkOutermostKernelBytes = 512 * 1024;
+
+    private static bool ChunksOutermost(ConvolutionStep s, int fullChunks)
+        => fullChunks >= 2 && 4L * s.KernelH * s.KernelW * s.Channels * s.PaddedFilters > ChunkOutermostKernelBytes;
+
+    /// <summary>Every output row in blocks of <paramref name="pixels"/> (and one remainder block); <paramref name="block"/> writes a block's body.</summary>
+    private static void ConvolutionRows(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, Action<int> block)
+    {
+        int remainder = s.OutW % pixels;
         w.Open("for (int oy = 0; oy < OutH; oy++)");
         w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
         w.Line($"ref float destinationRow = ref {At("destination", "oy * OutW * Filters")};");
@@ -122,23 +163,29 @@ internal static class KernelEmitter
         if (s.OutW >= pixels)
         {
             w.Open($"for (; ox <= OutW - {pixels}; ox += {pixels})");
-            ConvolutionBlock(w, s, v, pixels, perChunk);
+            BlockPointers(w);
+            block(pixels);
             w.Close();
         }
         if (remainder > 0)
         {
             w.Open("");
-            ConvolutionBlock(w, s, v, remainder, perChunk);
+            BlockPointers(w);
+            block(remainder);
             w.Close();
         }
         w.Close();
     }
 
-    /// <summary><paramref name="pixels"/> consecutive output pixels, all output channels, in chunks of up to <paramref name="perChunk"/> vectors.</summary>
-    private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk)
+    private static void BlockPointers(SourceWriter w)
     {
         w.Line($"ref float input = ref {At("sourceRow", "ox * StrideW * Channels")};");
         w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
+    }
+
+    /// <summary><paramref name="pixels"/> consecutive output pixels, all output channels, in chunks of up to <paramref name="perChunk"/> vectors.</summary>
+    private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk)
+    {
         int chunkFloats = perChunk * v.Lanes;
         int fullChunks = s.Filters / chunkFloats;
         int tailFilters = s.Filters - fullChunks * chunkFloats;
@@ -178,7 +225,7 @@ internal static class KernelEmitter
         w.Open("for (int ky = 0; ky < KernelH; ky++)");
         w.Open("for (int kx = 0; kx < KernelW; kx++)");
         w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
-        w.Line($"ref float k = ref {At("kernel", "(ky * KernelW + kx) * Channels * PaddedFilters + f0")};");
+        w.Line($"ref float k = ref {At("kernel", $"{WeightBlockStart(s)} + (ky * KernelW + kx) * Channels * RowStride")};");
         w.Open("for (int c = 0; c < Channels; c++)");
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
         for (int p = 0; p < pixels; p++)
@@ -186,7 +233,7 @@ internal static class KernelEmitter
             w.Line($"var x{p} = {v.Static}.Create({At("x", $"{p} * StrideW * Channels + c")});");
             for (int j = 0; j < vectors; j++) w.Line($"a{p}_{j} = {Simd}.Fma(x{p}, w{j}, a{p}_{j});");
         }
-        w.Line($"k = ref {At("k", "PaddedFilters")};");
+        w.Line($"k = ref {At("k", "RowStride")};");
         w.Close();
         w.Close();
         w.Close();

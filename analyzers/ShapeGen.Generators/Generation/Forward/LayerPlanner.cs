@@ -134,6 +134,12 @@ internal static class LayerPlanner
         return paddedW;
     }
 
+    /// <summary>
+    /// Output channels per weight block: the widest chunk a convolution kernel accumulates at once (4 × 16 lanes), which
+    /// the narrower vector widths' chunks (32, 16 floats) divide, so no chunk straddles two blocks.
+    /// </summary>
+    internal const int ConvolutionFilterBlock = 64;
+
     private static void AddConvolution(PlanContext c, int inRow, int channels, int outH, int outW, int filters, WindowGeometry g,
         long kernelParameters, long kernelCount, bool useBias, ActivationKind activation, int lastAxis)
     {
@@ -144,8 +150,13 @@ internal static class LayerPlanner
         c.Plan.PackingStatements.Add($"{Packing}.PadColumns({c.Parameters(kernelParameters, kernelCount)}, packed.Slice({kernelOffset}, {rows * padded}), {rows}, {filters}, {padded}); // {c.Layer.Name} kernel");
         if (useBias)
             c.Plan.PackingStatements.Add($"{c.Parameters(kernelParameters + kernelCount, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {c.Layer.Name} bias");
+        // Wide layers over several pixels keep each block of output channels' weights contiguous: the kernel works on one
+        // block at a time and then streams its weights in order (a single position, Dense, reads whole rows instead).
+        int filterBlock = padded > ConvolutionFilterBlock && padded % ConvolutionFilterBlock == 0 && (long)outH * outW > 1 ? ConvolutionFilterBlock : 0;
+        if (filterBlock > 0)
+            c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
         c.Add(new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
-            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis });
+            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, FilterBlock = filterBlock });
     }
 
     private static void AddDepthwise(PlanContext c, int inRow, int channels, int outH, int outW, WindowGeometry g, long kernelParameters,

@@ -1,0 +1,111 @@
+using System.Reflection;
+using ShapeGen.Tests.Conformance;
+using ShapeGen.Tests.Infrastructure;
+
+namespace ShapeGen.Tests.Forward;
+
+/// <summary>The generated <c>Profile</c> method: one row per Keras layer, kernels attributed to their layers, folded layers named.</summary>
+public sealed class ProfileTests : IClassFixture<ConformanceFixture>
+{
+    private readonly ConformanceFixture _fixture;
+
+    public ProfileTests(ConformanceFixture fixture) => _fixture = fixture;
+
+    private (CompiledNetwork Network, object Instance, ReferenceRun Reference) Load(string name)
+    {
+        var network = _fixture.Compiler[ConformanceFixture.Namespace + "." + ConformanceTests.Spec(name).GetProperty("name").GetString()];
+        var reference = ReferenceRun.Read(TestData.PathOf("Conformance", name), network.Layers);
+        return (network, network.Create(reference.Weights), reference);
+    }
+
+    private static ForwardProfile Profile(object instance, float[] input, int iterations)
+    {
+        var method = instance.GetType().GetMethod("Profile", new[] { typeof(ReadOnlySpan<float>), typeof(int) })
+                     ?? throw new InvalidOperationException("No generated Profile(ReadOnlySpan<float>, int).");
+        try
+        {
+            // ReadOnlySpan cannot be boxed: call through a delegate of the exact signature.
+            var call = method.CreateDelegate<ProfileCall>(instance);
+            return call(input, iterations);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+    }
+
+    private delegate ForwardProfile ProfileCall(ReadOnlySpan<float> input, int iterations);
+
+    [Theory]
+    [InlineData("mobile_block")]
+    [InlineData("mobilenet_96")]
+    [InlineData("resnet_tiny")]
+    [InlineData("stride_padding_zoo")]
+    public void Every_layer_gets_a_row_and_every_kernel_a_layer(string name)
+    {
+        var (network, instance, reference) = Load(name);
+        var profile = Profile(instance, reference.Input.AsSpan(0, network.InputSize).ToArray(), 5);
+
+        Assert.Equal(network.Layers.Select(l => l.Name), profile.Layers.Select(l => l.Name));
+        Assert.Equal(network.Layers.Select(l => l.MultiplyAdds), profile.Layers.Select(l => l.MultiplyAdds));
+        Assert.Equal(5, profile.Iterations);
+        Assert.NotEmpty(profile.Kernels);
+        Assert.All(profile.Kernels, k => Assert.Contains(k.Layer, network.Layers.Select(l => l.Name)));
+        Assert.All(profile.Kernels, k => Assert.True(k.Microseconds >= 0));
+        Assert.Equal(profile.Kernels.Count, profile.Layers.Sum(l => l.Kernels));
+        // A layer either runs kernels of its own, or is done by another layer's kernel, or moves no data.
+        foreach (var layer in profile.Layers)
+        {
+            if (layer.Kernels > 0) Assert.Null(layer.RunsIn);
+            if (layer.RunsIn is { } host) Assert.True(profile.Layers.Single(l => l.Name == host).Kernels > 0, $"{layer.Name} runs in {host}, which has no kernel");
+        }
+        // Layer times are the sums of their kernels' medians; the pass takes at least as long as any one kernel.
+        foreach (var layer in profile.Layers)
+        {
+            Assert.Equal(profile.Kernels.Where(k => k.Layer == layer.Name).Sum(k => k.Microseconds), layer.Microseconds, 9);
+        }
+        Assert.True(profile.TotalMicroseconds > 0);
+        Assert.True(profile.TotalMicroseconds >= profile.Kernels.Max(k => k.Microseconds));
+        Assert.Equal(network.Layers.Sum(l => l.MultiplyAdds), profile.MultiplyAdds);
+    }
+
+    [Fact]
+    public void Folded_batch_normalization_and_fused_activations_name_the_convolution_that_runs_them()
+    {
+        var (network, instance, reference) = Load("mobilenet_96");
+        var profile = Profile(instance, reference.Input.AsSpan(0, network.InputSize).ToArray(), 3);
+
+        var layers = profile.Layers.ToDictionary(l => l.Name);
+        Assert.Equal("conv2d", layers["batch_normalization"].RunsIn);
+        Assert.Equal("conv2d", layers["re_lu"].RunsIn);
+        Assert.Equal("depthwise_conv2d", layers["batch_normalization_1"].RunsIn);
+        Assert.Equal(0, layers["batch_normalization"].Kernels);
+        Assert.True(layers["conv2d_1"].Kernels >= 1);
+        Assert.True(layers["conv2d_1"].GigaflopsPerSecond > 0);
+
+        string table = profile.ToTable(224);
+        Assert.Contains("in conv2d", table);
+        Assert.Contains("% of peak", table);
+        foreach (var layer in network.Layers) Assert.Contains(layer.Name, table);
+        Assert.Contains("depthwise 3×3", profile.ToKernelTable());
+    }
+
+    [Fact]
+    public void Profiling_leaves_forward_results_unchanged()
+    {
+        var (network, instance, reference) = Load("mnist_convnet");
+        var input = reference.Input.AsSpan(0, network.InputSize).ToArray();
+        var before = network.Forward(instance, input);
+        Profile(instance, input, 3);
+        Assert.Equal(before, network.Forward(instance, input));
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_with_the_expected_sizes()
+    {
+        var (network, instance, _) = Load("mnist_convnet");
+        var wrongSize = Assert.Throws<ArgumentException>(() => Profile(instance, new float[network.InputSize + 1], 1));
+        Assert.Contains(network.InputSize.ToString(), wrongSize.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Profile(instance, new float[network.InputSize], 0));
+    }
+}
