@@ -55,7 +55,10 @@ internal static class ForwardPlanner
 
             string destination = decision.Storage == finalStorage ? slots.AssignOutput(decision.Storage) : slots.Allocate(decision.Storage, layer.OutputElements);
             slots.Release(decision.Inbound);
-            var context = new PlanContext(plan, layer, parameters, decision.Inbound.Select(slots.BufferOf).ToArray(), destination);
+            var context = new PlanContext(plan, layer, parameters, decision.Inbound.Select(slots.BufferOf).ToArray(), destination)
+            {
+                FramedInput = FramedInput(plan, producer, readers, decision, finalStorage),
+            };
             if (layer.Spec.Kind is LayerKind.Activation or LayerKind.ReLU or LayerKind.Softmax)
                 context.Add(new ActivationStep { Activation = decision.Activation, LastAxis = Last(layer.OutputShape), OutputElements = layer.OutputElements });
             else
@@ -76,6 +79,42 @@ internal static class ForwardPlanner
             plan.BufferFloats[step.Destination] = Math.Max(size, step.OutputElements);
         }
         return plan;
+    }
+
+    /// <summary>
+    /// How a layer that needs zero padding can have its producer write straight into a padded frame instead of copying:
+    /// the producer must be the input's only writer and this layer its only reader (nothing else sees the frame), write
+    /// into a workspace slot, and apply its activation in its own store (a separate pass would touch the border).
+    /// Returns null when that is not possible.
+    /// </summary>
+    private static Func<OutputFrame, int, int, int, bool>? FramedInput(ForwardPlan plan, Dictionary<string, ForwardStep> producer,
+        Dictionary<string, int> readers, Decision decision, string finalStorage)
+    {
+        if (decision.Inbound.Length != 1) return null;
+        string storage = decision.Inbound[0];
+        if (storage == finalStorage || !readers.TryGetValue(storage, out int count) || count != 1) return null;
+        if (!producer.TryGetValue(storage, out var step)) return null;
+        if (!step.WritesIntoFrame || step.Frame != null || !KernelEmitter.FusesInStore(step.Activation)) return null;
+        if (!step.Destination.StartsWith("slot", StringComparison.Ordinal)) return null;
+        return (frame, height, width, channels) =>
+        {
+            // The consumer must see the producer's image as written: not through a Reshape, a Flatten or a 1D view.
+            var written = step switch
+            {
+                ConvolutionStep s => (s.OutH, s.OutW, s.Filters),
+                DepthwiseStep s => (s.OutH, s.OutW, s.Channels),
+                PoolStep s => (s.OutH, s.OutW, s.Channels),
+                _ => (-1, -1, -1),
+            };
+            if (written != (height, width, channels)) return false;
+            long elements = (long)frame.Height * frame.Width * channels;
+            int index = plan.Steps.IndexOf(step);
+            if (index < 0) return false;
+            var framed = step with { Frame = frame, OutputElements = elements };
+            plan.Steps[index] = framed;
+            producer[storage] = framed;
+            return true;
+        };
     }
 
     private enum Role
@@ -311,6 +350,13 @@ internal sealed class PlanContext
     public string[] Inputs { get; }
     public string Output { get; }
     public ForwardStep? LastStep { get; private set; }
+
+    /// <summary>
+    /// Asks the step that produced this layer's (single) input to write it inside a zero-bordered frame of the given
+    /// size, so this layer can read it as its padded input. Takes the frame and the image (height, width, channels) this
+    /// layer reads, and returns false when the producer wrote something else. Null when framing is not possible (see ForwardPlanner).
+    /// </summary>
+    public Func<OutputFrame, int, int, int, bool>? FramedInput { get; init; }
 
     /// <summary>Adds the layer's final step: it reads what the previous internal step wrote (or the layer inputs) and writes the layer output.</summary>
     public void Add(ForwardStep step) => Finish(step, Output);

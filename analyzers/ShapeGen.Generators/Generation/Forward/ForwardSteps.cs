@@ -35,7 +35,17 @@ internal abstract record ForwardStep
     /// <summary>Length of the last axis, for softmax.</summary>
     public int LastAxis { get; init; }
     public virtual bool CanFuseActivation => false;
+    /// <summary>
+    /// When set, the step writes its output inside a larger zero-bordered frame (the padding the next layer needs),
+    /// so that layer reads it directly instead of copying it into a padded buffer first. Only steps that support it
+    /// (<see cref="WritesIntoFrame"/>) get one.
+    /// </summary>
+    public OutputFrame? Frame { get; init; }
+    public virtual bool WritesIntoFrame => false;
 }
+
+/// <summary>A padded image of <c>Height × Width</c> pixels whose interior starts at (<c>Top</c>, <c>Left</c>); the rest is zeros.</summary>
+internal sealed record OutputFrame(int Top, int Left, int Height, int Width);
 
 /// <summary>
 /// Valid convolution over an (already padded) input: Conv1D, Conv2D, Dense, pointwise. Kernel <c>[KH·KW·C][FPad]</c>, or,
@@ -48,6 +58,7 @@ internal sealed record ConvolutionStep(
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
+    public override bool WritesIntoFrame => true;
 
     /// <summary>Output channels per contiguous weight block, or 0 when the kernel is one <c>[rows][FPad]</c> matrix.</summary>
     public int FilterBlock { get; init; }
@@ -63,6 +74,7 @@ internal sealed record DepthwiseStep(
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
+    public override bool WritesIntoFrame => true;
 }
 
 /// <summary>Copies an image into a larger/smaller window (zero padding, cropping) and can repeat each channel <c>Multiplier</c> times.</summary>
@@ -72,7 +84,10 @@ internal sealed record WindowCopyStep(
 /// <summary>Max or average pooling with Keras's padding rule (padded cells never count).</summary>
 internal sealed record PoolStep(
     bool Max, int InH, int InW, int Channels, int OutH, int OutW,
-    int PoolH, int PoolW, int StrideH, int StrideW, int PadTop, int PadLeft) : ForwardStep;
+    int PoolH, int PoolW, int StrideH, int StrideW, int PadTop, int PadLeft) : ForwardStep
+{
+    public override bool WritesIntoFrame => true;
+}
 
 internal sealed record GlobalPoolStep(bool Max, int Pixels, int Channels) : ForwardStep;
 

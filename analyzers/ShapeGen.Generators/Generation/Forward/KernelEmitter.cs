@@ -31,27 +31,52 @@ internal static class KernelEmitter
         w.Line(Optimize);
         string sources = step.Sources.Length == 1 ? "ref float source" : string.Join(", ", step.Sources.Select((_, i) => $"ref float source{i}"));
         w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights)");
+        var body = new SourceWriter();
+        if (step.Frame is { } frame) ZeroFrameBorder(body, step, frame);
         switch (step)
         {
-            case ConvolutionStep s: Convolution(w, s, width); break;
-            case DepthwiseStep s: Depthwise(w, s, width); break;
-            case WindowCopyStep s: WindowCopy(w, s); break;
-            case PoolStep s: Pool(w, s, width); break;
-            case GlobalPoolStep s: GlobalPool(w, s, width); break;
-            case UpSampleStep s: UpSample(w, s); break;
-            case ScaleShiftStep s: ScaleShift(w, s, width); break;
-            case TransposeScatterStep s: TransposeScatter(w, s, width); break;
-            case TransposeCropStep s: TransposeCrop(w, s, width); break;
-            case ActivationStep s: ActivationPass(w, s); break;
-            case AddStep s: Add(w, s, width); break;
-            case ConcatenateStep s: Concatenate(w, s); break;
+            case ConvolutionStep s: Convolution(body, s, width); break;
+            case DepthwiseStep s: Depthwise(body, s, width); break;
+            case WindowCopyStep s: WindowCopy(body, s); break;
+            case PoolStep s: Pool(body, s, width); break;
+            case GlobalPoolStep s: GlobalPool(body, s, width); break;
+            case UpSampleStep s: UpSample(body, s); break;
+            case ScaleShiftStep s: ScaleShift(body, s, width); break;
+            case TransposeScatterStep s: TransposeScatter(body, s, width); break;
+            case TransposeCropStep s: TransposeCrop(body, s, width); break;
+            case ActivationStep s: ActivationPass(body, s); break;
+            case AddStep s: Add(body, s, width); break;
+            case ConcatenateStep s: Concatenate(body, s); break;
             case CopyStep s:
-                w.Line($"{Memory}.CreateReadOnlySpan(ref source, {s.OutputElements}).CopyTo({Memory}.CreateSpan(ref destination, {s.OutputElements}));");
+                body.Line($"{Memory}.CreateReadOnlySpan(ref source, {s.OutputElements}).CopyTo({Memory}.CreateSpan(ref destination, {s.OutputElements}));");
                 break;
             default: throw new InvalidOperationException("Unknown step " + step.GetType().Name);
         }
+        WriteWithoutUnusedConstants(w, body.ToString());
         w.Close();
         w.Line();
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ConstantDeclaration =
+        new(@"^\s*const int (\w+) = ", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Copies a kernel body, leaving out the <c>const</c> sizes the chosen loop structure does not use (each kernel
+    /// declares the layer's full geometry up front; an unused local constant would be a compiler warning).
+    /// </summary>
+    private static void WriteWithoutUnusedConstants(SourceWriter w, string body)
+    {
+        var lines = body.TrimEnd('\n').Split('\n');
+        foreach (var line in lines)
+        {
+            var match = ConstantDeclaration.Match(line);
+            if (match.Success)
+            {
+                var use = new System.Text.RegularExpressions.Regex(@"\b" + match.Groups[1].Value + @"\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+                if (!lines.Any(other => !ReferenceEquals(other, line) && use.IsMatch(other))) continue;
+            }
+            w.Line(line);
+        }
     }
 
     public static string Describe(ForwardStep step) => step switch
@@ -101,6 +126,41 @@ internal static class KernelEmitter
     private static string Store(VectorWidth v, string value, string reference, string offset) => $"{v.Static}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
 
     private static string At(string reference, string offset) => $"{Unsafe}.Add(ref {reference}, {offset})";
+
+    /// <summary>
+    /// Offset of output pixel (<paramref name="oy"/>, <paramref name="ox"/>): dense rows of <c>OutW</c> pixels, or inside the
+    /// step's zero-bordered frame (the next layer's padding).
+    /// </summary>
+    private static string OutputPixel(ForwardStep s, string oy, string ox, string channels) => s.Frame is { } f
+        ? $"(({oy} + {I(f.Top)}) * {I(f.Width)} + {ox} + {I(f.Left)}) * {channels}"
+        : $"({oy} * OutW + {ox}) * {channels}";
+
+    /// <summary>
+    /// Zeroes the border of the step's output frame, which the next layer reads as its zero padding. The buffer is a
+    /// reused workspace slot, so the border is cleared on every call (a few rows and columns, not the whole image).
+    /// </summary>
+    private static void ZeroFrameBorder(SourceWriter w, ForwardStep step, OutputFrame f)
+    {
+        var (outH, outW, channels) = step switch
+        {
+            ConvolutionStep s => (s.OutH, s.OutW, s.Filters),
+            DepthwiseStep s => (s.OutH, s.OutW, s.Channels),
+            PoolStep s => (s.OutH, s.OutW, s.Channels),
+            _ => throw new InvalidOperationException($"{step.GetType().Name} cannot write into a frame."),
+        };
+        long row = (long)f.Width * channels;
+        int right = f.Width - f.Left - outW, bottom = f.Height - f.Top - outH;
+        w.Line($"// Zero padding around the {outH}×{outW} output in its {f.Height}×{f.Width} frame (read by the next layer).");
+        if (f.Top > 0) w.Line($"{Memory}.CreateSpan(ref destination, {I(f.Top * row)}).Clear();");
+        if (bottom > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", I((f.Top + outH) * row))}, {I(bottom * row)}).Clear();");
+        if (f.Left > 0 || right > 0)
+        {
+            w.Open($"for (int y = {I(f.Top)}; y < {I(f.Top + outH)}; y++)");
+            if (f.Left > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", $"y * {I(row)}")}, {I((long)f.Left * channels)}).Clear();");
+            if (right > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", $"y * {I(row)} + {I((long)(f.Left + outW) * channels)}")}, {I((long)right * channels)}).Clear();");
+            w.Close();
+        }
+    }
 
     private static void Convolution(SourceWriter w, ConvolutionStep s, VectorWidth v)
     {
@@ -158,7 +218,7 @@ internal static class KernelEmitter
         int remainder = s.OutW % pixels;
         w.Open("for (int oy = 0; oy < OutH; oy++)");
         w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
-        w.Line($"ref float destinationRow = ref {At("destination", "oy * OutW * Filters")};");
+        w.Line($"ref float destinationRow = ref {At("destination", OutputPixel(s, "oy", "0", "Filters"))};");
         w.Line("int ox = 0;");
         if (s.OutW >= pixels)
         {
@@ -223,10 +283,15 @@ internal static class KernelEmitter
             for (int j = 0; j < vectors; j++) w.Line($"var a{p}_{j} = b{j};");
         }
         w.Open("for (int ky = 0; ky < KernelH; ky++)");
-        w.Open("for (int kx = 0; kx < KernelW; kx++)");
-        w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
-        w.Line($"ref float k = ref {At("kernel", $"{WeightBlockStart(s)} + (ky * KernelW + kx) * Channels * RowStride")};");
-        w.Open("for (int c = 0; c < Channels; c++)");
+        // Without horizontal dilation a kernel row's taps read one contiguous run of KernelW·Channels inputs, matching
+        // consecutive kernel rows: one loop instead of two (the same order of additions), which matters when Channels
+        // is small (an RGB input has 3 channels per tap).
+        bool merged = s.DilationW == 1 || s.KernelW == 1;
+        if (!merged) w.Open("for (int kx = 0; kx < KernelW; kx++)");
+        string tap = merged ? "ky * KernelW" : "ky * KernelW + kx";
+        w.Line($"ref float x = ref {At("input", merged ? "ky * DilationH * InRow * Channels" : "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
+        w.Line($"ref float k = ref {At("kernel", $"{WeightBlockStart(s)} + ({tap}) * Channels * RowStride")};");
+        w.Open(merged ? "for (int c = 0; c < KernelW * Channels; c++)" : "for (int c = 0; c < Channels; c++)");
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
         for (int p = 0; p < pixels; p++)
         {
@@ -235,7 +300,7 @@ internal static class KernelEmitter
         }
         w.Line($"k = ref {At("k", "RowStride")};");
         w.Close();
-        w.Close();
+        if (!merged) w.Close();
         w.Close();
         for (int p = 0; p < pixels; p++)
         {
@@ -293,7 +358,7 @@ internal static class KernelEmitter
             // Channels past the last whole vector, one pixel at a time.
             w.Open("for (ox = 0; ox < OutW; ox++)");
             w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
-            w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+            w.Line($"ref float output = ref {At("destination", OutputPixel(s, "oy", "ox", "Channels"))};");
             w.Open("for (int c = VectorEnd; c < Channels; c++)");
             w.Line($"float sum = {At("bias", "c")};");
             w.Open("for (int ky = 0; ky < KernelH; ky++)");
@@ -312,16 +377,32 @@ internal static class KernelEmitter
     private static void DepthwiseBlock(SourceWriter w, DepthwiseStep s, VectorWidth v, int pixels)
     {
         w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
-        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        w.Line($"ref float output = ref {At("destination", OutputPixel(s, "oy", "ox", "Channels"))};");
         w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
         w.Line($"var b = {Load(v, "bias", "c")};");
         for (int p = 0; p < pixels; p++) w.Line($"var a{p} = b;");
         w.Open("for (int ky = 0; ky < KernelH; ky++)");
-        w.Open("for (int kx = 0; kx < KernelW; kx++)");
-        w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * PaddedChannels + c")};");
-        w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")};");
-        for (int p = 0; p < pixels; p++) w.Line($"a{p} = {Simd}.Fma({Load(v, "x", $"{p} * StrideW * Channels")}, k, a{p});");
-        w.Close();
+        int span = (pixels - 1) * s.StrideW + s.KernelW;
+        if (s.DilationW == 1 && pixels + span + 1 <= v.Registers - 2)
+        {
+            // Neighbouring outputs share inputs: load the row's span of input vectors once and use each for every tap
+            // that reads it (3 output pixels × 3 taps read 5 inputs, not 9). Same taps in the same order as below.
+            w.Line($"ref float x = ref {At("input", "ky * DilationH * InRow * Channels + c")};");
+            for (int i = 0; i < span; i++) w.Line($"var x{i} = {Load(v, "x", $"{i} * Channels")};");
+            for (int kx = 0; kx < s.KernelW; kx++)
+            {
+                w.Line($"var k{kx} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c")};");
+                for (int p = 0; p < pixels; p++) w.Line($"a{p} = {Simd}.Fma(x{p * s.StrideW + kx}, k{kx}, a{p});");
+            }
+        }
+        else
+        {
+            w.Open("for (int kx = 0; kx < KernelW; kx++)");
+            w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * PaddedChannels + c")};");
+            w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Channels + c")};");
+            for (int p = 0; p < pixels; p++) w.Line($"a{p} = {Simd}.Fma({Load(v, "x", $"{p} * StrideW * Channels")}, k, a{p});");
+            w.Close();
+        }
         w.Close();
         for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}", s.Activation, v), "output", $"{p} * Channels + c"));
         w.Close();
@@ -393,7 +474,7 @@ internal static class KernelEmitter
         w.Line("int x0 = ox * StrideW - PadLeft;");
         w.Line("int xStart = global::System.Math.Max(0, x0), xEnd = global::System.Math.Min(InW, x0 + PoolW);");
         if (!s.Max) w.Line("float scale = 1f / ((yEnd - yStart) * (xEnd - xStart)); // padded cells do not count");
-        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        w.Line($"ref float output = ref {At("destination", OutputPixel(s, "oy", "ox", "Channels"))};");
         w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
         w.Line($"var result = {start};");
         w.Open("for (int y = yStart; y < yEnd; y++)");

@@ -129,6 +129,12 @@ internal static class LayerPlanner
         int needW = (outW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1;
         if (top == 0 && left == 0 && needH <= inH && needW <= inW && multiplier == 1) return inW;
         int paddedH = Math.Max(needH, 1), paddedW = Math.Max(needW, 1);
+        // Padding only (no cropping, no repeated channels): the producer can write straight into the padded frame.
+        if (multiplier == 1 && top + inH <= paddedH && left + inW <= paddedW && c.FramedInput is { } frame
+            && frame(new OutputFrame(top, left, paddedH, paddedW), inH, inW, channels))
+        {
+            return paddedW;
+        }
         c.AddInternal(new WindowCopyStep(inH, inW, channels, paddedH, paddedW, top, left, multiplier)
             { OutputElements = (long)paddedH * paddedW * channels * multiplier }, Buffers.Padded);
         return paddedW;

@@ -16,6 +16,9 @@ internal sealed record VectorWidth(int Bits, int Lanes, int AccumulatorBudget)
         new(128, 4, 10),
     };
 
+    /// <summary>Vector registers the width can count on (AVX-512 has 32; AVX2, SSE and AdvSimd code plans for 16).</summary>
+    public int Registers => Bits == 512 ? 32 : 16;
+
     public string Suffix => Bits.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public string Static => $"global::System.Runtime.Intrinsics.Vector{Bits}";
