@@ -174,7 +174,7 @@ internal static class KernelEmitter
         // A single output position (Dense): no pixels to share the weight loads, so use the accumulators on more
         // filters at once (independent FMA chains, and one contiguous stream through the weight rows).
         int perChunk = s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
-        int pixels = Math.Max(1, Math.Min(s.OutW, v.AccumulatorBudget / perChunk));
+        int pixels = PixelsPerBlock(s.OutW, perChunk, v);
         int chunkFloats = perChunk * v.Lanes;
         int fullChunks = s.Filters / chunkFloats;
         int tailFilters = s.Filters - fullChunks * chunkFloats;
@@ -199,6 +199,23 @@ internal static class KernelEmitter
             return;
         }
         ConvolutionRows(w, s, v, pixels, p => ConvolutionBlock(w, s, v, p, perChunk));
+    }
+
+    /// <summary>
+    /// Output pixels per register block: as many as the accumulator budget allows, unless that leaves a remainder block
+    /// too small to keep the FMA pipes busy (fewer than 12 independent accumulators) on a sizeable share of the row; then
+    /// the largest smaller block that divides the row evenly (an 8-pixel row runs as 4 + 4, not 6 + 2).
+    /// </summary>
+    private static int PixelsPerBlock(int outW, int vectors, VectorWidth v)
+    {
+        int pixels = Math.Max(1, Math.Min(outW, v.AccumulatorBudget / vectors));
+        int remainder = outW % pixels;
+        if (remainder == 0 || remainder * vectors >= 12 || remainder * 10 < outW) return pixels;
+        for (int candidate = pixels - 1; candidate * vectors >= 12; candidate--)
+        {
+            if (outW % candidate == 0) return candidate;
+        }
+        return pixels;
     }
 
     /// <summary>Where the weights of the chunk starting at filter <c>f0</c> begin (see <see cref="ConvolutionStep.FilterBlock"/>).</summary>
