@@ -79,6 +79,15 @@ public static class WorkSplitter
         }
     }
 
+    /// <summary>
+    /// Bytes the helper threads have allocated since they started, as of their last job or wake-up (each thread's
+    /// <see cref="GC.GetAllocatedBytesForCurrentThread"/>): lets tests see that the helpers' side allocates nothing.
+    /// </summary>
+    internal static long HelperAllocatedBytes => Workers.Sum(static worker => worker.AllocatedBytes);
+
+    /// <summary>Chunks the helper threads have run, as of their last job (for tests: did they take part?).</summary>
+    internal static long HelperChunks => Workers.Sum(static worker => worker.Chunks);
+
     [ThreadStatic]
     private static Job? t_job;
 
@@ -132,15 +141,17 @@ public static class WorkSplitter
             }
         }
 
-        /// <summary>Claims and runs chunks until none is left. Never throws: failures are kept for the caller.</summary>
-        public void Work()
+        /// <summary>Claims and runs chunks until none is left; returns how many it ran. Never throws: failures are kept for the caller.</summary>
+        public int Work()
         {
+            int ran = 0;
             while (true)
             {
                 long state = Volatile.Read(ref _state);
                 int next = (int)state, chunks = (int)(state >> 32);
-                if (next >= chunks) return;
+                if (next >= chunks) return ran;
                 if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
+                ran++;
                 // Claimed: until _pending drops, the caller is inside Run, so the fields and pins are this call's.
                 try
                 {
@@ -176,6 +187,13 @@ public static class WorkSplitter
             }
         }
 
+        public static long Sum(Func<Worker, long> value)
+        {
+            long total = 0;
+            foreach (Worker worker in Volatile.Read(ref s_workers)) total += value(worker);
+            return total;
+        }
+
         private static Worker[] Grow(int helpers)
         {
             lock (s_lock)
@@ -199,6 +217,11 @@ public static class WorkSplitter
         private int _busy;
         private int _sleeping;
         private readonly SemaphoreSlim _wake = new(0);
+        private long _allocated, _chunks;
+
+        public long AllocatedBytes => Volatile.Read(ref _allocated);
+
+        public long Chunks => Volatile.Read(ref _chunks);
 
         public Worker(int index)
         {
@@ -225,8 +248,10 @@ public static class WorkSplitter
                 if (Volatile.Read(ref _job) != null)
                 {
                     Volatile.Write(ref _busy, 1);
-                    Interlocked.Exchange(ref _job, null)?.Work();
+                    int chunks = Interlocked.Exchange(ref _job, null)?.Work() ?? 0;
                     Volatile.Write(ref _busy, 0);
+                    Volatile.Write(ref _chunks, _chunks + chunks);
+                    Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
                     spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
                     polls = 0;
                     continue;
@@ -241,6 +266,7 @@ public static class WorkSplitter
                 Interlocked.Exchange(ref _sleeping, 1);
                 if (Volatile.Read(ref _job) == null) _wake.Wait();
                 Volatile.Write(ref _sleeping, 0);
+                Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
                 spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
                 polls = 0;
             }
