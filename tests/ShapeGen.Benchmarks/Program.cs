@@ -9,6 +9,8 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*'          all models
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Mnist*' --job short
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --verify               outputs only
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Parallel*'  CifarVgg on 2 threads, fork-join cost
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --fork-join            fork-join latency percentiles only
 // Other arguments go to BenchmarkDotNet.
 
 string machine = MachineInfo.Describe();
@@ -27,6 +29,12 @@ catch (Exception e)
 if (args.Contains("--verify"))
     return 0;
 
+if (args.Contains("--fork-join"))
+{
+    ForkJoinLatency.Measure(Console.Out);
+    return 0;
+}
+
 IConfig config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumn(CategoriesColumn.Default, StatisticColumn.Median, new GflopsColumn())
@@ -38,6 +46,7 @@ Type[] benchmarks =
 [
     typeof(SobelValidBenchmark), typeof(StridePaddingZooBenchmark), typeof(MobileBlockBenchmark),
     typeof(MnistConvNetBenchmark), typeof(MobileNet96Benchmark), typeof(CifarVggBenchmark),
+    typeof(CifarVggParallelBenchmark), typeof(ForkJoinParallelBenchmark),
 ];
 List<Summary> summaries = BenchmarkSwitcher.FromTypes(benchmarks).Run(args, config).ToList();
 if (summaries.Count == 0)
@@ -50,7 +59,7 @@ string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");
 File.WriteAllText(tablePath, table);
 
 Console.WriteLine();
-Console.WriteLine("## ShapeGen vs ONNX Runtime (batch 1)");
+Console.WriteLine("## ShapeGen vs ONNX Runtime");
 Console.WriteLine();
 Console.WriteLine(table);
 Console.WriteLine($"(written to {tablePath})");

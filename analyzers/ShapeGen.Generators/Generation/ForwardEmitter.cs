@@ -104,7 +104,7 @@ internal static class ForwardEmitter
         w.Line($"ref float weights = ref {Weights};");
         w.Open($"if (degree > 1 && batchSize > 1 && batchSize >= {Splitter}.EffectiveDegree(degree))");
         w.Line("// Whole samples per thread, each thread in its own workspace: no synchronisation inside a sample.");
-        w.Line($"{Splitter}.Run(degree, batchSize, (ref float batchInputs, ref float batchOutputs, ref float batchWeights, int first, int end) => RunSamples(ref batchInputs, ref batchOutputs, ref batchWeights, first, end),");
+        w.Line($"{Splitter}.SplitSamples(degree, batchSize, (ref float batchInputs, ref float batchOutputs, ref float batchWeights, int first, int end) => RunSamples(ref batchInputs, ref batchOutputs, ref batchWeights, first, end),");
         w.Line($"    ref {KernelEmitter.Memory}.GetReference(inputs), ref {KernelEmitter.Memory}.GetReference(outputs), ref weights);");
         w.Line("return;");
         w.Close();
@@ -156,7 +156,7 @@ internal static class ForwardEmitter
         {
             long splitMultiplyAdds = split.Sum(ParallelSplit.MultiplyAdds);
             var layers = split.Select(s => s.LayerName).Distinct().Select(CSharpLiterals.XmlEscape);
-            w.Line($"/// <para>In this network {split.Count} step(s) split, {SummaryFormatter.Count(splitMultiplyAdds)} of its {SummaryFormatter.Count(total)} convolution multiply-adds: {string.Join(", ", layers)}.</para>");
+            w.Line($"/// <para>In this network: {string.Join(", ", layers)}, {SummaryFormatter.Count(splitMultiplyAdds)} of the {SummaryFormatter.Count(total)} multiply-adds of its convolution and Dense layers.</para>");
         }
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is less than 1.</exception>");
@@ -209,7 +209,7 @@ internal static class ForwardEmitter
                 else
                 {
                     // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
-                    w.Line($"if (degree > 1) {Splitter}.Run(degree, {ParallelSplit.Rows(step)}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
+                    w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
                     w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
                 }
                 if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))

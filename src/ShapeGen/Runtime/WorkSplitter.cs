@@ -15,8 +15,9 @@ namespace ShapeGen.Runtime;
 public delegate void RangeKernel(ref float source, ref float destination, ref float weights, int start, int end);
 
 /// <summary>
-/// Fork-join for generated Forward methods: splits <c>[0, count)</c> into contiguous chunks, runs them on the
-/// calling thread and on up to <c>degree − 1</c> pool threads of its own, and returns when every chunk is done.
+/// Fork-join for generated Forward methods: splits <c>[0, count)</c> (a layer's output rows, or a batch's samples)
+/// into contiguous chunks, runs them on the calling thread and on up to <c>degree − 1</c> pool threads of its own, and
+/// returns when every chunk is done.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -55,11 +56,23 @@ public static class WorkSplitter
         => degreeOfParallelism <= 1 ? 1 : Math.Min(degreeOfParallelism, Environment.ProcessorCount);
 
     /// <summary>
-    /// Runs <paramref name="kernel"/> over <c>[0, <paramref name="count"/>)</c> in contiguous ranges on up to
-    /// <paramref name="degreeOfParallelism"/> threads (the caller is one of them); every range gets the same three
-    /// references. Ranges never overlap and together cover the whole interval exactly once.
+    /// Runs <paramref name="kernel"/> over the output rows <c>[0, <paramref name="rows"/>)</c> of one layer on up to
+    /// <paramref name="degreeOfParallelism"/> threads (the caller is one of them), in up to <see cref="ChunksPerThread"/>
+    /// contiguous chunks per thread; every chunk gets the same three references. Chunks never overlap and together
+    /// cover every row exactly once.
     /// </summary>
-    public static unsafe void Run(int degreeOfParallelism, int count, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+    public static void SplitRows(int degreeOfParallelism, int rows, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+        => Run(degreeOfParallelism, rows, ChunksPerThread, kernel, ref source, ref destination, ref weights);
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> over the samples <c>[0, <paramref name="samples"/>)</c> of a batch on up to
+    /// <paramref name="degreeOfParallelism"/> threads, one sample per chunk: a sample is long next to a claim, and
+    /// single samples keep the threads' finishing times within one sample of each other.
+    /// </summary>
+    public static void SplitSamples(int degreeOfParallelism, int samples, RangeKernel kernel, ref float inputs, ref float outputs, ref float weights)
+        => Run(degreeOfParallelism, samples, int.MaxValue, kernel, ref inputs, ref outputs, ref weights);
+
+    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights)
     {
         if (kernel is null) throw new ArgumentNullException(nameof(kernel));
         if (count <= 0) return;
@@ -67,15 +80,16 @@ public static class WorkSplitter
         Job job = t_job ??= new Job();
         if (threads <= 1 || job.Active)
         {
-            // Serial, or a kernel that itself calls Run on this thread: its job is in use, so run inline.
+            // Serial, or a kernel that itself splits work on this thread: its job is in use, so run inline.
             kernel(ref source, ref destination, ref weights, 0, count);
             return;
         }
+        int chunks = (int)Math.Min(count, (long)threads * chunksPerThread);
         fixed (float* s = &source)
         fixed (float* d = &destination)
         fixed (float* w = &weights)
         {
-            job.Run(threads, count, kernel, s, d, w);
+            job.Run(threads, count, chunks, kernel, s, d, w);
         }
     }
 
@@ -106,12 +120,11 @@ public static class WorkSplitter
 
         public bool Active;
 
-        public void Run(int threads, int count, RangeKernel kernel, float* source, float* destination, float* weights)
+        public void Run(int threads, int count, int chunks, RangeKernel kernel, float* source, float* destination, float* weights)
         {
             Active = true;
             try
             {
-                int chunks = (int)Math.Min(count, (long)threads * ChunksPerThread);
                 _kernel = kernel;
                 _source = source;
                 _destination = destination;

@@ -148,7 +148,7 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
     }
 
     private static int[] SplitRowCounts(string source) => Regex
-        .Matches(source, @"WorkSplitter\.Run\(degree, (\d+), \(ref float rowSource")
+        .Matches(source, @"WorkSplitter\.SplitRows\(degree, (\d+), \(ref float rowSource")
         .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
         .ToArray();
 
@@ -299,25 +299,43 @@ public sealed class WorkSplitterTests
     [InlineData(2, 1000)]
     public void Every_index_is_run_exactly_once(int degree, int count)
     {
-        var hits = new int[count];
-        var overlaps = 0;
-        for (int round = 0; round < 20; round++)
+        foreach (bool samples in new[] { false, true })
         {
-            Array.Clear(hits);
-            WorkSplitter.Run(degree, count, (ref float _, ref float _, ref float _, int start, int end) =>
+            var hits = new int[count];
+            var empty = 0;
+            var widest = 0;
+            for (int round = 0; round < 20; round++)
             {
-                if (start >= end) Interlocked.Increment(ref overlaps); // empty ranges are never handed out
-                for (int i = start; i < end; i++) Interlocked.Increment(ref hits[i]);
-            }, ref s_dummy, ref s_dummy, ref s_dummy);
-            Assert.All(hits, h => Assert.Equal(1, h));
+                Array.Clear(hits);
+                RangeKernel kernel = (ref float _, ref float _, ref float _, int start, int end) =>
+                {
+                    if (start >= end) Interlocked.Increment(ref empty); // empty ranges are never handed out
+                    InterlockedMax(ref widest, end - start);
+                    for (int i = start; i < end; i++) Interlocked.Increment(ref hits[i]);
+                };
+                if (samples) WorkSplitter.SplitSamples(degree, count, kernel, ref s_dummy, ref s_dummy, ref s_dummy);
+                else WorkSplitter.SplitRows(degree, count, kernel, ref s_dummy, ref s_dummy, ref s_dummy);
+                Assert.All(hits, h => Assert.Equal(1, h));
+            }
+            Assert.Equal(0, empty);
+            int threads = Math.Min(WorkSplitter.EffectiveDegree(degree), count);
+            int expectedWidest = threads <= 1 ? count
+                : samples ? 1
+                : (count + Math.Min(count, threads * WorkSplitter.ChunksPerThread) - 1) / Math.Min(count, threads * WorkSplitter.ChunksPerThread);
+            Assert.Equal(expectedWidest, widest);
         }
-        Assert.Equal(0, overlaps);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
     }
 
     [Fact]
     public void Zero_count_runs_nothing()
     {
-        WorkSplitter.Run(2, 0, (ref float _, ref float _, ref float _, int _, int _) => throw new InvalidOperationException(), ref s_dummy, ref s_dummy, ref s_dummy);
+        WorkSplitter.SplitRows(2, 0, (ref float _, ref float _, ref float _, int _, int _) => throw new InvalidOperationException(), ref s_dummy, ref s_dummy, ref s_dummy);
     }
 
     [Fact]
@@ -326,7 +344,7 @@ public sealed class WorkSplitterTests
         var source = Enumerable.Range(0, 64).Select(i => (float)i).ToArray();
         var destination = new float[64];
         var weights = new[] { 2f };
-        WorkSplitter.Run(2, 64, (ref float s, ref float d, ref float w, int start, int end) =>
+        WorkSplitter.SplitRows(2, 64, (ref float s, ref float d, ref float w, int start, int end) =>
         {
             for (int i = start; i < end; i++) System.Runtime.CompilerServices.Unsafe.Add(ref d, i) = System.Runtime.CompilerServices.Unsafe.Add(ref s, i) * w;
         }, ref source[0], ref destination[0], ref weights[0]);
@@ -342,7 +360,7 @@ public sealed class WorkSplitterTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (Volatile.Read(ref others) == 0 && DateTime.UtcNow < deadline)
         {
-            WorkSplitter.Run(2, 8, (ref float _, ref float _, ref float _, int _, int _) =>
+            WorkSplitter.SplitRows(2, 8, (ref float _, ref float _, ref float _, int _, int _) =>
             {
                 if (Environment.CurrentManagedThreadId != caller) Interlocked.Increment(ref others);
                 Thread.SpinWait(20_000);
@@ -358,7 +376,7 @@ public sealed class WorkSplitterTests
         {
             int running = 0, finished = 0;
             int failing = round % 8;
-            var exception = Assert.Throws<InvalidOperationException>(() => WorkSplitter.Run(2, 8, (ref float _, ref float _, ref float _, int start, int _) =>
+            var exception = Assert.Throws<InvalidOperationException>(() => WorkSplitter.SplitRows(2, 8, (ref float _, ref float _, ref float _, int start, int _) =>
             {
                 Interlocked.Increment(ref running);
                 Thread.SpinWait(2_000);
@@ -377,12 +395,12 @@ public sealed class WorkSplitterTests
     public void A_nested_call_runs_inline()
     {
         var hits = new int[4 * 6];
-        WorkSplitter.Run(2, 4, (ref float _, ref float _, ref float _, int start, int end) =>
+        WorkSplitter.SplitRows(2, 4, (ref float _, ref float _, ref float _, int start, int end) =>
         {
             for (int outer = start; outer < end; outer++)
             {
                 int row = outer;
-                WorkSplitter.Run(2, 6, (ref float _, ref float _, ref float _, int innerStart, int innerEnd) =>
+                WorkSplitter.SplitRows(2, 6, (ref float _, ref float _, ref float _, int innerStart, int innerEnd) =>
                 {
                     for (int inner = innerStart; inner < innerEnd; inner++) Interlocked.Increment(ref hits[row * 6 + inner]);
                 }, ref s_dummy, ref s_dummy, ref s_dummy);
