@@ -35,12 +35,13 @@ internal static class ForwardEmitter
         w.Line("private static float[]? t_workspace;");
         w.Line("[global::System.ThreadStatic]");
         w.Line("private static int t_workspaceOffset;");
+        w.Line("/// <summary>Backs <see cref=\"MaxDegreeOfParallelism\"/>; 0 (a default struct) reads as 1.</summary>");
         w.Line(generated);
-        w.Line("private int _maxDegreeOfParallelism = 1;");
+        w.Line($"private {(type.IsReadOnly ? "readonly " : "")}int _maxDegreeOfParallelism;");
         w.Line();
 
         WriteConstructor(w, type, network, plan);
-        WriteDegreeOfParallelism(w, plan);
+        WriteDegreeOfParallelism(w, type, plan);
         WriteForward(w, type, network, summary);
         WriteRun(w, plan, offsets);
 
@@ -137,7 +138,7 @@ internal static class ForwardEmitter
     private const string Splitter = "global::ShapeGen.Runtime.WorkSplitter";
     private const string Weights = "global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset)";
 
-    private static void WriteDegreeOfParallelism(SourceWriter w, ForwardPlan plan)
+    private static void WriteDegreeOfParallelism(SourceWriter w, TypeModel type, ForwardPlan plan)
     {
         var split = plan.Steps.Where(ParallelSplit.IsSplit).ToList();
         long total = plan.Steps.Sum(ParallelSplit.MultiplyAdds);
@@ -162,8 +163,8 @@ internal static class ForwardEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is less than 1.</exception>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Open("public int MaxDegreeOfParallelism");
-        w.Line("get => _maxDegreeOfParallelism;");
-        w.Open("set");
+        w.Line("get => _maxDegreeOfParallelism > 1 ? _maxDegreeOfParallelism : 1;");
+        w.Open(type.IsReadOnly ? "init" : "set"); // a readonly struct's field can only be set while it is initialised
         w.Line("if (value < 1) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"MaxDegreeOfParallelism must be at least 1.\");");
         w.Line("_maxDegreeOfParallelism = value;");
         w.Close();
@@ -176,8 +177,8 @@ internal static class ForwardEmitter
     private static void WriteRun(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
-        w.Line(generated);
         w.Line("/// <summary>One sample; <paramref name=\"degree\"/> above 1 splits the large steps' rows among threads.</summary>");
+        w.Line(generated);
         w.Open("private static void Run(ref float input, ref float output, ref float workspace, ref float weights, int degree)");
         w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Run512(ref input, ref output, ref workspace, ref weights, degree);");
         w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Run256(ref input, ref output, ref workspace, ref weights, degree);");
