@@ -30,7 +30,8 @@ public sealed class GflopsColumn : IColumn
     public static double? Compute(BenchmarkReport? report, BenchmarkCase benchmarkCase)
     {
         double? medianNs = report?.ResultStatistics?.Median;
-        ModelInfo? model = Models.All.FirstOrDefault(m => benchmarkCase.Descriptor.HasCategory(m.Case));
+        // The parallel benchmarks' category is the model's plus "_parallel"; their batch-32 runs time one sample per operation.
+        ModelInfo? model = Models.All.FirstOrDefault(m => benchmarkCase.Descriptor.HasCategory(m.Case) || benchmarkCase.Descriptor.HasCategory(m.Case + "_parallel"));
         if (medianNs is not > 0 || model is null) return null;
         return 2.0 * model.MultiplyAdds / medianNs.Value; // FLOP per ns == GFLOP/s
     }

@@ -10,6 +10,8 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Mnist*' --job short
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --verify               outputs only
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile [model]      per-layer µs and GFLOP/s only
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Parallel*'  CifarVgg on 2 threads, fork-join cost
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --fork-join            fork-join latency percentiles only
 // Other arguments go to BenchmarkDotNet.
 
 string machine = MachineInfo.Describe();
@@ -38,6 +40,12 @@ if (profileArg >= 0)
     return 0;
 }
 
+if (args.Contains("--fork-join"))
+{
+    ForkJoinLatency.Measure(Console.Out);
+    return 0;
+}
+
 IConfig config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .AddColumn(CategoriesColumn.Default, StatisticColumn.Median, new GflopsColumn())
@@ -49,6 +57,7 @@ Type[] benchmarks =
 [
     typeof(SobelValidBenchmark), typeof(StridePaddingZooBenchmark), typeof(MobileBlockBenchmark),
     typeof(MnistConvNetBenchmark), typeof(MobileNet96Benchmark), typeof(CifarVggBenchmark),
+    typeof(CifarVggParallelBenchmark), typeof(ForkJoinParallelBenchmark),
 ];
 List<Summary> summaries = BenchmarkSwitcher.FromTypes(benchmarks).Run(args, config).ToList();
 if (summaries.Count == 0)
@@ -64,7 +73,7 @@ string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");
 File.WriteAllText(tablePath, table);
 
 Console.WriteLine();
-Console.WriteLine("## ShapeGen vs ONNX Runtime (batch 1)");
+Console.WriteLine("## ShapeGen vs ONNX Runtime");
 Console.WriteLine();
 Console.WriteLine(table);
 Console.WriteLine($"(written to {tablePath})");

@@ -35,9 +35,13 @@ internal static class ForwardEmitter
         w.Line("private static float[]? t_workspace;");
         w.Line("[global::System.ThreadStatic]");
         w.Line("private static int t_workspaceOffset;");
+        w.Line("/// <summary>Backs <see cref=\"MaxDegreeOfParallelism\"/>; 0 (a default struct) reads as 1.</summary>");
+        w.Line(generated);
+        w.Line($"private {(type.IsReadOnly ? "readonly " : "")}int _maxDegreeOfParallelism;");
         w.Line();
 
         WriteConstructor(w, type, network, plan);
+        WriteDegreeOfParallelism(w, type, plan);
         WriteForward(w, type, network, summary);
         WriteProfile(w, type, network, plan);
         WriteRun(w, plan, offsets);
@@ -77,25 +81,48 @@ internal static class ForwardEmitter
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line("/// <summary>");
         w.Line($"/// Runs one sample: <paramref name=\"input\"/> holds {CSharpLiterals.XmlEscape(Shapes.Dims(network.InputShape))} floats (channels last), <paramref name=\"output\"/> receives {CSharpLiterals.XmlEscape(Shapes.Dims(network.OutputShape))}.");
-        w.Line("/// Allocation-free after the first call on a thread; safe to call from several threads at once. The layers it runs:");
+        w.Line("/// Allocation-free after the first call on a thread; safe to call from several threads at once. With");
+        w.Line("/// <see cref=\"MaxDegreeOfParallelism\"/> above 1 its large convolutions split their output rows among threads. The layers it runs:");
         NetworkEmitter.WriteTable(w, summary);
         w.Line("/// </summary>");
         w.Line(generated);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)");
         w.Line($"if (input.Length != InputSize) throw new global::System.ArgumentException($\"{type.Name} takes {{InputSize}} input values ({Shapes.Dims(network.InputShape)}), but {{input.Length}} were given.\", nameof(input));");
         w.Line($"if (output.Length != OutputSize) throw new global::System.ArgumentException($\"{type.Name} writes {{OutputSize}} output values ({Shapes.Dims(network.OutputShape)}), but the output span holds {{output.Length}}.\", nameof(output));");
-        w.Line($"Run(ref {KernelEmitter.Memory}.GetReference(input), ref {KernelEmitter.Memory}.GetReference(output), ref Workspace());");
+        w.Line($"Run(ref {KernelEmitter.Memory}.GetReference(input), ref {KernelEmitter.Memory}.GetReference(output), ref Workspace(), ref {Weights}, _maxDegreeOfParallelism);");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Runs <paramref name=\"batchSize\"/> samples stored back to back in <paramref name=\"inputs\"/> and <paramref name=\"outputs\"/>.</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// Runs <paramref name=\"batchSize\"/> samples stored back to back in <paramref name=\"inputs\"/> and <paramref name=\"outputs\"/>.");
+        w.Line("/// With <see cref=\"MaxDegreeOfParallelism\"/> above 1 the samples are shared out among that many threads (each sample");
+        w.Line("/// runs on one thread, as in a single-sample call); a batch smaller than the thread count runs one sample at a time,");
+        w.Line("/// each split by rows like a single-sample call. The outputs are the same either way, bit for bit.");
+        w.Line("/// </summary>");
         w.Line(generated);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)");
         w.Line("if (batchSize < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batchSize), batchSize, \"The batch size cannot be negative.\");");
         w.Line($"if (inputs.Length != (long)batchSize * InputSize) throw new global::System.ArgumentException($\"{type.Name} takes {{batchSize}} × {{InputSize}} input values, but {{inputs.Length}} were given.\", nameof(inputs));");
         w.Line($"if (outputs.Length != (long)batchSize * OutputSize) throw new global::System.ArgumentException($\"{type.Name} writes {{batchSize}} × {{OutputSize}} output values, but the output span holds {{outputs.Length}}.\", nameof(outputs));");
+        w.Line("int degree = _maxDegreeOfParallelism;");
+        w.Line($"ref float weights = ref {Weights};");
+        w.Open($"if (degree > 1 && batchSize > 1 && batchSize >= {Splitter}.EffectiveDegree(degree))");
+        w.Line("// Whole samples per thread, each thread in its own workspace: no synchronisation inside a sample.");
+        w.Line($"{Splitter}.SplitSamples(degree, batchSize, (ref float batchInputs, ref float batchOutputs, ref float batchWeights, int first, int end) => RunSamples(ref batchInputs, ref batchOutputs, ref batchWeights, first, end),");
+        w.Line($"    ref {KernelEmitter.Memory}.GetReference(inputs), ref {KernelEmitter.Memory}.GetReference(outputs), ref weights);");
+        w.Line("return;");
+        w.Close();
         w.Line("ref float workspace = ref Workspace();");
         w.Open("for (int sample = 0; sample < batchSize; sample++)");
-        w.Line($"Run(ref {KernelEmitter.Memory}.GetReference(inputs.Slice(sample * InputSize, InputSize)), ref {KernelEmitter.Memory}.GetReference(outputs.Slice(sample * OutputSize, OutputSize)), ref workspace);");
+        w.Line($"Run(ref {KernelEmitter.Memory}.GetReference(inputs.Slice(sample * InputSize, InputSize)), ref {KernelEmitter.Memory}.GetReference(outputs.Slice(sample * OutputSize, OutputSize)), ref workspace, ref weights, degree);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Samples <paramref name=\"first\"/> to <paramref name=\"end\"/> (exclusive) of a batch, one at a time in this thread's workspace.</summary>");
+        w.Line(generated);
+        w.Open("private static void RunSamples(ref float inputs, ref float outputs, ref float weights, int first, int end)");
+        w.Line("ref float workspace = ref Workspace();");
+        w.Open("for (int sample = first; sample < end; sample++)");
+        w.Line($"Run(ref {KernelEmitter.Unsafe}.Add(ref inputs, (nint)sample * InputSize), ref {KernelEmitter.Unsafe}.Add(ref outputs, (nint)sample * OutputSize), ref workspace, ref weights, 1);");
         w.Close();
         w.Close();
         w.Line();
@@ -106,6 +133,43 @@ internal static class ForwardEmitter
         w.Line("t_workspace = global::ShapeGen.Runtime.AlignedMemory.Allocate(WorkspaceSize, out t_workspaceOffset);");
         w.Close();
         w.Line("return ref global::ShapeGen.Runtime.AlignedMemory.Start(t_workspace, t_workspaceOffset);");
+        w.Close();
+        w.Line();
+    }
+
+    private const string Splitter = "global::ShapeGen.Runtime.WorkSplitter";
+    private const string Weights = "global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset)";
+
+    private static void WriteDegreeOfParallelism(SourceWriter w, TypeModel type, ForwardPlan plan)
+    {
+        var split = plan.Steps.Where(ParallelSplit.IsSplit).ToList();
+        long total = plan.Steps.Sum(ParallelSplit.MultiplyAdds);
+        w.Line("/// <summary>");
+        w.Line("/// The most threads one <c>Forward</c> call may use; 1 (the default) runs everything on the calling thread. Above 1, a");
+        w.Line("/// single-sample <c>Forward</c> splits the output rows of its large convolutions among that many threads (the caller");
+        w.Line($"/// and pool threads of ShapeGen's own) and runs every other layer on the caller; convolutions of fewer than {SummaryFormatter.Count(ParallelSplit.MinimumMultiplyAdds)}");
+        w.Line("/// multiply-adds or one output row are not worth a split. A batch <c>Forward</c> shares its samples out among the threads instead.");
+        w.Line("/// Results are bit-for-bit those of 1 thread. Values above <see cref=\"global::System.Environment.ProcessorCount\"/> use that");
+        w.Line("/// many threads. Calls from several threads at once stay safe; they share the pool threads.");
+        if (split.Count == 0)
+        {
+            w.Line("/// <para>In this network no layer is large enough to split: only batch calls gain.</para>");
+        }
+        else
+        {
+            long splitMultiplyAdds = split.Sum(ParallelSplit.MultiplyAdds);
+            var layers = split.Select(s => s.LayerName).Distinct().Select(CSharpLiterals.XmlEscape);
+            w.Line($"/// <para>In this network: {string.Join(", ", layers)}, {SummaryFormatter.Count(splitMultiplyAdds)} of the {SummaryFormatter.Count(total)} multiply-adds of its convolution and Dense layers.</para>");
+        }
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is less than 1.</exception>");
+        w.Line(NetworkEmitter.GeneratedCodeAttribute);
+        w.Open("public int MaxDegreeOfParallelism");
+        w.Line("get => _maxDegreeOfParallelism > 1 ? _maxDegreeOfParallelism : 1;");
+        w.Open(type.IsReadOnly ? "init" : "set"); // a readonly struct's field can only be set while it is initialised
+        w.Line("if (value < 1) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"MaxDegreeOfParallelism must be at least 1.\");");
+        w.Line("_maxDegreeOfParallelism = value;");
+        w.Close();
         w.Close();
         w.Line();
     }
@@ -143,7 +207,7 @@ internal static class ForwardEmitter
         w.Line($"ref float destination = ref {KernelEmitter.Memory}.GetArrayDataReference(output);");
         w.Line("ref float workspace = ref Workspace();");
         w.Line("ref float weights = ref global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset);");
-        w.Line("Run(ref source, ref destination, ref workspace);");
+        w.Line("Run(ref source, ref destination, ref workspace, ref weights, 1);");
         w.Open("for (int i = 0; i < iterations; i++)");
         w.Line("var stamps = new global::System.Span<long>(timestamps, i * Stamps, Stamps);");
         w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Profile512(ref source, ref destination, ref workspace, ref weights, stamps);");
@@ -160,12 +224,12 @@ internal static class ForwardEmitter
     private static void WriteRun(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
+        w.Line("/// <summary>One sample; <paramref name=\"degree\"/> above 1 splits the large steps' rows among threads.</summary>");
         w.Line(generated);
-        w.Open("private void Run(ref float input, ref float output, ref float workspace)");
-        w.Line("ref float weights = ref global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset);");
-        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Run512(ref input, ref output, ref workspace, ref weights);");
-        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Run256(ref input, ref output, ref workspace, ref weights);");
-        w.Line("else Run128(ref input, ref output, ref workspace, ref weights);");
+        w.Open("private static void Run(ref float input, ref float output, ref float workspace, ref float weights, int degree)");
+        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Run512(ref input, ref output, ref workspace, ref weights, degree);");
+        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Run256(ref input, ref output, ref workspace, ref weights, degree);");
+        w.Line("else Run128(ref input, ref output, ref workspace, ref weights, degree);");
         w.Close();
         w.Line();
 
@@ -180,15 +244,15 @@ internal static class ForwardEmitter
     }
 
     /// <summary>
-    /// The step sequence for one vector width. The profiled variant is the same calls with a timestamp after each
-    /// kernel (written from this one method, so the two can never run different steps).
+    /// The step sequence for one vector width. The profiled variant makes the same calls on one thread with a timestamp
+    /// after each kernel (written from this one method, so the two can never run different steps).
     /// </summary>
     private static void WriteSteps(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets, VectorWidth width, bool profiled)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Open(profiled
             ? $"private static void Profile{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, global::System.Span<long> timestamps)"
-            : $"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights)");
+            : $"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, int degree)");
         foreach (var buffer in offsets.Select(entry => entry.Key))
         {
             w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
@@ -198,7 +262,21 @@ internal static class ForwardEmitter
         {
             var step = plan.Steps[i];
             string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
-            w.Line($"{KernelEmitter.MethodName(i, step, width)}({sources}, ref {destination}, ref weights);");
+            string method = KernelEmitter.MethodName(i, step, width);
+            if (!ParallelSplit.HasRowRange(step))
+            {
+                w.Line($"{method}({sources}, ref {destination}, ref weights);");
+            }
+            else if (profiled || !ParallelSplit.IsSplit(step))
+            {
+                w.Line($"{method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+            }
+            else
+            {
+                // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
+                w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
+                w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+            }
             if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
             {
                 w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");

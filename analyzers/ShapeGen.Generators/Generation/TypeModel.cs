@@ -18,6 +18,9 @@ internal sealed record TypeModel(
     /// <summary>An abstract network type cannot be created by generated factories (Load, LoadPyTorch).</summary>
     public bool IsAbstract { get; init; }
 
+    /// <summary>A <c>readonly</c> struct: its fields must be readonly, so settable members become <c>init</c>.</summary>
+    public bool IsReadOnly { get; init; }
+
     public static TypeModel From(INamedTypeSymbol type)
     {
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -30,6 +33,7 @@ internal sealed record TypeModel(
         return new TypeModel(ns, containers.ToEquatableArray(), DeclarationOf(type), type.Name, full, HintNameOf(ns, type))
         {
             IsAbstract = type.IsAbstract,
+            IsReadOnly = type.IsValueType && type.IsReadOnly,
         };
     }
 

@@ -73,6 +73,13 @@ public sealed class GeneratedContractTests
                 return input.Length + output.Length + summary.Length + name.Length + type.Length + shape.Count + (int)p;
             }
 
+            // The degree of parallelism: a settable int on classes.
+            public static int Parallel(MnistNet net)
+            {
+                net.MaxDegreeOfParallelism = Environment.ProcessorCount;
+                return net.MaxDegreeOfParallelism;
+            }
+
             // The contract's numbers for this network, checked by the compiler (Keras: 28×28×1 -> 10).
             public static readonly int[] Check = new int[In == 784 && Out == 10 ? 1 : -1];
         }
@@ -103,5 +110,17 @@ public sealed class GeneratedContractTests
 
         [Input(4, 4, 2)]
         public readonly partial record struct Identity;
+
+        public static class Use
+        {
+            // A readonly struct's MaxDegreeOfParallelism is init-only; other structs' is settable.
+            public static int Degrees(float[] parameters)
+            {
+                var identity = new Identity(parameters) { MaxDegreeOfParallelism = 2 };
+                var sequence = new Outer<string>.Sequence(parameters);
+                sequence.MaxDegreeOfParallelism = 3;
+                return identity.MaxDegreeOfParallelism + sequence.MaxDegreeOfParallelism;
+            }
+        }
         """);
 }

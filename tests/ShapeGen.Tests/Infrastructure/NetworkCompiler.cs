@@ -96,6 +96,8 @@ public sealed class NetworkCompiler : IDisposable
             code.Append($"    public static object Create{i}(float[] parameters) => new {type}(parameters);\n");
             code.Append($"    public static void Forward{i}(object network, float[] input, float[] output) => (({type})network).Forward(input, output);\n");
             code.Append($"    public static void ForwardBatch{i}(object network, float[] input, float[] output, int batch) => (({type})network).Forward(input, output, batch);\n");
+            code.Append($"    public static int GetDegree{i}(object network) => (({type})network).MaxDegreeOfParallelism;\n");
+            code.Append($"    public static void SetDegree{i}(object network, int degree) => (({type})network).MaxDegreeOfParallelism = degree;\n");
         }
         return code.Append("}\n").ToString();
     }
@@ -145,6 +147,8 @@ public sealed class CompiledNetwork
             _create = runners.GetMethod("Create" + index)!.CreateDelegate<Func<float[], object>>();
             _forward = runners.GetMethod("Forward" + index)!.CreateDelegate<Action<object, float[], float[]>>();
             _forwardBatch = runners.GetMethod("ForwardBatch" + index)!.CreateDelegate<Action<object, float[], float[], int>>();
+            _getDegree = runners.GetMethod("GetDegree" + index)!.CreateDelegate<Func<object, int>>();
+            _setDegree = runners.GetMethod("SetDegree" + index)!.CreateDelegate<Action<object, int>>();
         }
         InputSize = Constant<int>("InputSize");
         OutputSize = Constant<int>("OutputSize");
@@ -160,6 +164,8 @@ public sealed class CompiledNetwork
     private readonly Func<float[], object>? _create;
     private readonly Action<object, float[], float[]>? _forward;
     private readonly Action<object, float[], float[], int>? _forwardBatch;
+    private readonly Func<object, int>? _getDegree;
+    private readonly Action<object, int>? _setDegree;
 
     public Type Type { get; }
 
@@ -185,6 +191,18 @@ public sealed class CompiledNetwork
         (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, outputs, batch);
         return outputs;
     }
+    /// <summary>Runs <paramref name="batch"/> samples into a caller-owned output (for the allocation test).</summary>
+    public void ForwardInto(object network, float[] inputs, float[] outputs, int batch)
+        => (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, outputs, batch);
+
+    /// <summary>The instance's <c>MaxDegreeOfParallelism</c>.</summary>
+    public int GetMaxDegreeOfParallelism(object network)
+        => (_getDegree ?? throw new InvalidOperationException("compiled without runners"))(network);
+
+    /// <summary>Sets the instance's <c>MaxDegreeOfParallelism</c> (through the generated setter, which validates it).</summary>
+    public void SetMaxDegreeOfParallelism(object network, int degree)
+        => (_setDegree ?? throw new InvalidOperationException("compiled without runners"))(network, degree);
+
     public int InputSize { get; }
     public int OutputSize { get; }
     public long ParameterCount { get; }

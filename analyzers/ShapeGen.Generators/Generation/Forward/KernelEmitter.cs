@@ -30,7 +30,8 @@ internal static class KernelEmitter
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line(Optimize);
         string sources = step.Sources.Length == 1 ? "ref float source" : string.Join(", ", step.Sources.Select((_, i) => $"ref float source{i}"));
-        w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights)");
+        string rows = ParallelSplit.HasRowRange(step) ? ", int rowStart, int rowEnd" : ""; // output rows [rowStart, rowEnd)
+        w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights{rows})");
         var body = new SourceWriter();
         if (step.Frame is { } frame) ZeroFrameBorder(body, step, frame);
         switch (step)
@@ -95,6 +96,9 @@ internal static class KernelEmitter
         ConcatenateStep s => $"concatenate {string.Join(" + ", s.Channels)} channels over {s.Pixels} positions",
         _ => "copy",
     };
+
+    /// <summary>The contract of a row range (<see cref="ParallelSplit"/>); compiled only into the user's Debug builds.</summary>
+    private const string RowRangeAssert = "global::System.Diagnostics.Debug.Assert(0 <= rowStart && rowStart <= rowEnd && rowEnd <= OutH);";
 
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -233,7 +237,8 @@ internal static class KernelEmitter
     private static void ConvolutionRows(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, Action<int> block)
     {
         int remainder = s.OutW % pixels;
-        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line(RowRangeAssert);
+        w.Open("for (int oy = rowStart; oy < rowEnd; oy++)");
         w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
         w.Line($"ref float destinationRow = ref {At("destination", OutputPixel(s, "oy", "0", "Filters"))};");
         w.Line("int ox = 0;");
@@ -356,7 +361,8 @@ internal static class KernelEmitter
         // vector is loaded once for all of them.
         int pixels = Math.Min(s.OutW, 8);
         int remainder = s.OutW % pixels;
-        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line(RowRangeAssert);
+        w.Open("for (int oy = rowStart; oy < rowEnd; oy++)");
         w.Line("int ox = 0;");
         if (s.Channels >= v.Lanes)
         {

@@ -1,0 +1,41 @@
+namespace ShapeGen.Generators.Generation.Forward;
+
+/// <summary>
+/// Which steps a single-sample Forward with <c>MaxDegreeOfParallelism</c> &gt; 1 splits across threads: convolutions
+/// and depthwise convolutions with enough work, by ranges of output rows. Each output row is computed by exactly the
+/// same code whichever thread runs it, so the split never changes a result.
+/// </summary>
+internal static class ParallelSplit
+{
+    /// <summary>
+    /// The multiply-adds a step needs before its rows are split. A fork-join through the runtime's WorkSplitter costs
+    /// a few microseconds (waking or reaching a spinning helper, claiming chunks, waiting for the last one), and one
+    /// core does roughly 10–40 multiply-adds per nanosecond in these kernels, so 300,000 multiply-adds are about
+    /// 10–30 µs on one core: the smallest step whose split saves clearly more than the fork-join costs. Smaller steps
+    /// (pooling, copies, small convolutions, Dense layers) run on the calling thread alone.
+    /// </summary>
+    public const long MinimumMultiplyAdds = 300_000;
+
+    /// <summary>Whether the step's kernel takes a row range (<c>int rowStart, int rowEnd</c>).</summary>
+    public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep;
+
+    /// <summary>The step's output rows, for the row range of its kernel.</summary>
+    public static int Rows(ForwardStep step) => step switch
+    {
+        ConvolutionStep s => s.OutH,
+        DepthwiseStep s => s.OutH,
+        _ => 0,
+    };
+
+    /// <summary>The step's multiply-adds (0 for steps without a row range).</summary>
+    public static long MultiplyAdds(ForwardStep step) => step switch
+    {
+        ConvolutionStep s => (long)s.OutH * s.OutW * s.Filters * s.KernelH * s.KernelW * s.Channels,
+        DepthwiseStep s => (long)s.OutH * s.OutW * s.Channels * s.KernelH * s.KernelW,
+        _ => 0,
+    };
+
+    /// <summary>Whether a parallel single-sample Forward splits this step's rows across threads.</summary>
+    public static bool IsSplit(ForwardStep step)
+        => HasRowRange(step) && Rows(step) >= 2 && MultiplyAdds(step) >= MinimumMultiplyAdds;
+}

@@ -1,0 +1,288 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace ShapeGen.Runtime;
+
+/// <summary>
+/// A range <c>[start, end)</c> of a generated kernel's work (output rows of one layer, or samples of a batch) over
+/// three buffers. Generated code passes non-capturing lambdas, which the compiler caches: no allocation per call.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public delegate void RangeKernel(ref float source, ref float destination, ref float weights, int start, int end);
+
+/// <summary>
+/// Fork-join for generated Forward methods: splits <c>[0, count)</c> (a layer's output rows, or a batch's samples)
+/// into contiguous chunks, runs them on the calling thread and on up to <c>degree − 1</c> pool threads of its own, and
+/// returns when every chunk is done.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The buffers are passed as references and pinned (<c>fixed</c>) for the duration of the call, so the helpers get
+/// pointers back to exactly the caller's memory: its input and output spans, the pinned workspace and weights. That is
+/// why generated code, which must not need <c>AllowUnsafeBlocks</c>, calls this instead of capturing spans.
+/// </para>
+/// <para>
+/// Chunks are claimed one at a time (a compare-exchange on one 64-bit word), by the caller as well as by the helpers.
+/// The caller therefore never waits for a helper that has not started: if the helpers are busy (other callers, or a
+/// machine with other work) the caller claims every chunk itself and the call costs what the serial one does. It only
+/// waits for chunks a helper has already claimed and is running.
+/// </para>
+/// <para>
+/// No allocation after warm-up: each calling thread reuses one job object, the helpers are dedicated background
+/// threads (created on first use, at most <see cref="Environment.ProcessorCount"/> − 1), which spin for
+/// <see cref="SpinMicroseconds"/> after their last chunk before they block, so the next layer of the same forward pass
+/// finds them awake. Safe for any number of concurrent callers; an exception in any chunk is rethrown to the caller
+/// after every claimed chunk has finished.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class WorkSplitter
+{
+    /// <summary>
+    /// Chunks per participating thread. More than one, so that a helper that wakes late (or a core shared with another
+    /// process) costs at most a chunk, not half of the work; few enough that each chunk keeps its rows' input in cache.
+    /// </summary>
+    public const int ChunksPerThread = 4;
+
+    /// <summary>How long an idle helper keeps polling for work before it blocks (the gap between two split layers).</summary>
+    public const int SpinMicroseconds = 200;
+
+    /// <summary>The number of threads a degree of parallelism can use on this machine: 1 to <see cref="Environment.ProcessorCount"/>.</summary>
+    public static int EffectiveDegree(int degreeOfParallelism)
+        => degreeOfParallelism <= 1 ? 1 : Math.Min(degreeOfParallelism, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> over the output rows <c>[0, <paramref name="rows"/>)</c> of one layer on up to
+    /// <paramref name="degreeOfParallelism"/> threads (the caller is one of them), in up to <see cref="ChunksPerThread"/>
+    /// contiguous chunks per thread; every chunk gets the same three references. Chunks never overlap and together
+    /// cover every row exactly once.
+    /// </summary>
+    public static void SplitRows(int degreeOfParallelism, int rows, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+        => Run(degreeOfParallelism, rows, ChunksPerThread, kernel, ref source, ref destination, ref weights);
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> over the samples <c>[0, <paramref name="samples"/>)</c> of a batch on up to
+    /// <paramref name="degreeOfParallelism"/> threads, one sample per chunk: a sample is long next to a claim, and
+    /// single samples keep the threads' finishing times within one sample of each other.
+    /// </summary>
+    public static void SplitSamples(int degreeOfParallelism, int samples, RangeKernel kernel, ref float inputs, ref float outputs, ref float weights)
+        => Run(degreeOfParallelism, samples, int.MaxValue, kernel, ref inputs, ref outputs, ref weights);
+
+    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+    {
+        if (kernel is null) throw new ArgumentNullException(nameof(kernel));
+        if (count <= 0) return;
+        int threads = Math.Min(EffectiveDegree(degreeOfParallelism), count);
+        Job job = t_job ??= new Job();
+        if (threads <= 1 || job.Active)
+        {
+            // Serial, or a kernel that itself splits work on this thread: its job is in use, so run inline.
+            kernel(ref source, ref destination, ref weights, 0, count);
+            return;
+        }
+        int chunks = (int)Math.Min(count, (long)threads * chunksPerThread);
+        fixed (float* s = &source)
+        fixed (float* d = &destination)
+        fixed (float* w = &weights)
+        {
+            job.Run(threads, count, chunks, kernel, s, d, w);
+        }
+    }
+
+    /// <summary>
+    /// Bytes the helper threads have allocated since they started, as of their last job or wake-up (each thread's
+    /// <see cref="GC.GetAllocatedBytesForCurrentThread"/>): lets tests see that the helpers' side allocates nothing.
+    /// </summary>
+    internal static long HelperAllocatedBytes => Workers.Sum(static worker => worker.AllocatedBytes);
+
+    /// <summary>Chunks the helper threads have run, as of their last job (for tests: did they take part?).</summary>
+    internal static long HelperChunks => Workers.Sum(static worker => worker.Chunks);
+
+    [ThreadStatic]
+    private static Job? t_job;
+
+    /// <summary>One calling thread's fork-join state, reused by every call it makes.</summary>
+    private sealed unsafe class Job
+    {
+        // (chunks << 32) | next chunk to claim. Between calls next == chunks, so nothing can be claimed while the
+        // fields below are rewritten; a claim is a successful compare-exchange on the current value, so a helper that
+        // read an old value can only ever claim a chunk of the call in progress.
+        private long _state;
+        private int _pending;
+        private Exception? _error;
+        private RangeKernel? _kernel;
+        private float* _source, _destination, _weights;
+        private int _count;
+
+        public bool Active;
+
+        public void Run(int threads, int count, int chunks, RangeKernel kernel, float* source, float* destination, float* weights)
+        {
+            Active = true;
+            try
+            {
+                _kernel = kernel;
+                _source = source;
+                _destination = destination;
+                _weights = weights;
+                _count = count;
+                _error = null;
+                Volatile.Write(ref _pending, chunks);
+                Interlocked.Exchange(ref _state, (long)chunks << 32); // publishes the fields above
+                Workers.Request(this, threads - 1);
+                Work();
+                if (Volatile.Read(ref _pending) != 0)
+                {
+                    // Only chunks a helper is running are left: wait for them without ever sleeping a whole millisecond.
+                    var spin = new SpinWait();
+                    while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+                }
+                _kernel = null;
+                if (_error is { } error)
+                {
+                    _error = null;
+                    ExceptionDispatchInfo.Throw(error);
+                }
+            }
+            finally
+            {
+                Active = false;
+            }
+        }
+
+        /// <summary>Claims and runs chunks until none is left; returns how many it ran. Never throws: failures are kept for the caller.</summary>
+        public int Work()
+        {
+            int ran = 0;
+            while (true)
+            {
+                long state = Volatile.Read(ref _state);
+                int next = (int)state, chunks = (int)(state >> 32);
+                if (next >= chunks) return ran;
+                if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
+                ran++;
+                // Claimed: until _pending drops, the caller is inside Run, so the fields and pins are this call's.
+                try
+                {
+                    int start = (int)((long)next * _count / chunks), end = (int)((long)(next + 1) * _count / chunks);
+                    _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
+                }
+                catch (Exception exception)
+                {
+                    Interlocked.CompareExchange(ref _error, exception, null);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+            }
+        }
+    }
+
+    /// <summary>The helper threads, shared by every network and caller in the process.</summary>
+    private static class Workers
+    {
+        private static Worker[] s_workers = Array.Empty<Worker>();
+        private static readonly object s_lock = new();
+
+        /// <summary>Hands <paramref name="job"/> to up to <paramref name="helpers"/> idle helpers (fewer if they are busy).</summary>
+        public static void Request(Job job, int helpers)
+        {
+            Worker[] workers = Volatile.Read(ref s_workers);
+            if (workers.Length < helpers) workers = Grow(helpers);
+            for (int i = 0; i < workers.Length && helpers > 0; i++)
+            {
+                if (workers[i].TryGive(job)) helpers--;
+            }
+        }
+
+        public static long Sum(Func<Worker, long> value)
+        {
+            long total = 0;
+            foreach (Worker worker in Volatile.Read(ref s_workers)) total += value(worker);
+            return total;
+        }
+
+        private static Worker[] Grow(int helpers)
+        {
+            lock (s_lock)
+            {
+                int wanted = Math.Min(helpers, Environment.ProcessorCount - 1);
+                if (s_workers.Length >= wanted) return s_workers;
+                var workers = new Worker[wanted];
+                Array.Copy(s_workers, workers, s_workers.Length);
+                for (int i = s_workers.Length; i < wanted; i++) workers[i] = new Worker(i);
+                Volatile.Write(ref s_workers, workers);
+                return workers;
+            }
+        }
+    }
+
+    private sealed class Worker
+    {
+        private static readonly long s_spinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+
+        private Job? _job;
+        private int _busy;
+        private int _sleeping;
+        private readonly SemaphoreSlim _wake = new(0);
+        private long _allocated, _chunks;
+
+        public long AllocatedBytes => Volatile.Read(ref _allocated);
+
+        public long Chunks => Volatile.Read(ref _chunks);
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = "ShapeGen worker " + index };
+            thread.Start();
+        }
+
+        /// <summary>Gives the worker <paramref name="job"/> unless it is busy or already has one waiting.</summary>
+        public bool TryGive(Job job)
+        {
+            if (Volatile.Read(ref _busy) != 0 || Interlocked.CompareExchange(ref _job, job, null) != null) return false;
+            // Full fences on both sides (the exchange above, the worker's exchange of _sleeping before it re-reads
+            // _job): either the worker sees the job, or this sees it going to sleep and wakes it.
+            if (Interlocked.Exchange(ref _sleeping, 0) != 0) _wake.Release();
+            return true;
+        }
+
+        private void Loop()
+        {
+            long spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
+            int polls = 0;
+            while (true)
+            {
+                if (Volatile.Read(ref _job) != null)
+                {
+                    Volatile.Write(ref _busy, 1);
+                    int chunks = Interlocked.Exchange(ref _job, null)?.Work() ?? 0;
+                    Volatile.Write(ref _busy, 0);
+                    Volatile.Write(ref _chunks, _chunks + chunks);
+                    Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
+                    spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
+                    polls = 0;
+                    continue;
+                }
+                if (Stopwatch.GetTimestamp() < spinUntil)
+                {
+                    // Let another thread on this core run now and then (a busy machine, more callers than cores).
+                    if (++polls % 64 == 0) Thread.Yield();
+                    else Thread.SpinWait(8);
+                    continue;
+                }
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (Volatile.Read(ref _job) == null) _wake.Wait();
+                Volatile.Write(ref _sleeping, 0);
+                Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
+                spinUntil = Stopwatch.GetTimestamp() + s_spinTicks;
+                polls = 0;
+            }
+        }
+    }
+}
