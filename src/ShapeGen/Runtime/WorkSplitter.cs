@@ -228,6 +228,7 @@ public static class WorkSplitter
 
         private Job? _job;
         private int _busy;
+        private Job? _current;
         private int _sleeping;
         private readonly SemaphoreSlim _wake = new(0);
         private long _allocated, _chunks;
@@ -242,10 +243,14 @@ public static class WorkSplitter
             thread.Start();
         }
 
-        /// <summary>Gives the worker <paramref name="job"/> unless it is busy or already has one waiting.</summary>
+        /// <summary>
+        /// Gives the worker <paramref name="job"/> unless it already has one waiting or is busy with another caller's.
+        /// Busy with this caller's job means it is finishing the caller's previous fork and is about to be free.
+        /// </summary>
         public bool TryGive(Job job)
         {
-            if (Volatile.Read(ref _busy) != 0 || Interlocked.CompareExchange(ref _job, job, null) != null) return false;
+            if (Volatile.Read(ref _busy) != 0 && Volatile.Read(ref _current) != job) return false;
+            if (Interlocked.CompareExchange(ref _job, job, null) != null) return false;
             // Full fences on both sides (the exchange above, the worker's exchange of _sleeping before it re-reads
             // _job): either the worker sees the job, or this sees it going to sleep and wakes it.
             if (Interlocked.Exchange(ref _sleeping, 0) != 0) _wake.Release();
@@ -261,7 +266,9 @@ public static class WorkSplitter
                 if (Volatile.Read(ref _job) != null)
                 {
                     Volatile.Write(ref _busy, 1);
-                    int chunks = Interlocked.Exchange(ref _job, null)?.Work() ?? 0;
+                    Job? job = Interlocked.Exchange(ref _job, null);
+                    Volatile.Write(ref _current, job);
+                    int chunks = job?.Work() ?? 0;
                     Volatile.Write(ref _busy, 0);
                     Volatile.Write(ref _chunks, _chunks + chunks);
                     Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
