@@ -135,7 +135,7 @@ internal static class ForwardEmitter
                 var step = plan.Steps[i];
                 string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
                 w.Line($"{KernelEmitter.MethodName(i, step, width)}({sources}, ref {destination}, ref weights);");
-                if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
+                if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))
                 {
                     w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
                 }

@@ -33,6 +33,7 @@ internal static class KernelEmitter
         w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights)");
         switch (step)
         {
+            case ForwardStep when SmallConvolutionEmitter.TryWrite(w, step, width): break; // tiny layers: SmallConvolutionEmitter.cs
             case ConvolutionStep s: Convolution(w, s, width); break;
             case DepthwiseStep s: Depthwise(w, s, width); break;
             case WindowCopyStep s: WindowCopy(w, s); break;
@@ -68,6 +69,7 @@ internal static class KernelEmitter
         ActivationStep s => $"{s.Activation} over {s.OutputElements} values",
         AddStep s => $"sum of {s.Sources.Length} tensors of {s.Elements} values",
         ConcatenateStep s => $"concatenate {string.Join(" + ", s.Channels)} channels over {s.Pixels} positions",
+        _ when SmallConvolutionEmitter.Describe(step) is { } text => text,
         _ => "copy",
     };
 
