@@ -31,6 +31,9 @@ public static class VectorMath
     // tanh rounds to ±1 in float from |x| > 9.01; sigmoid to 0 below −104 and to 1 above 17.
     private const double TanhLimit = 10, SigmoidLimit = 120;
     private const ulong Bias = 1023UL << 52;
+    private const float SingleShifter = 12582912f, SingleLog2E = 1.44269504f, SingleLn2Hi = 0.693359375f, SingleLn2Lo = -2.12194440e-4f;
+    // tanh rounds to ±1 in float from |x| > 9.01; e^x stays a normal float for |x| ≤ 87.
+    private const float SingleTanhLimit = 9.5f, SingleExpLimit = 87f;
 
     /// <summary>Applies tanh or sigmoid to <paramref name="count"/> floats (in place allowed); other activations are not handled here.</summary>
     public static void Apply(Activation activation, ref float source, ref float destination, int count)
@@ -127,6 +130,15 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Simd.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Simd.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Simd.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, Vector512<double> c)
         => Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : a * b + c;
 
@@ -142,6 +154,114 @@ public static class VectorMath
         return a * b + c;
     }
 
+    /// <summary>tanh of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TanhSingle(Vector512<float> x)
+    {
+        var a = Vector512.Min(Vector512.Abs(x), Vector512.Create(SingleTanhLimit));
+        var em1 = ExpM1(a + a);
+        var t = em1 / (em1 + Vector512.Create(2f));
+        var signed = t | (x & Vector512.Create(-0f));
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), signed, x);
+    }
+
+    /// <summary>The logistic sigmoid of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SigmoidSingle(Vector512<float> x)
+    {
+        var y = Vector512.Min(Vector512.Max(-x, Vector512.Create(-SingleExpLimit)), Vector512.Create(SingleExpLimit));
+        var s = Vector512<float>.One / (Vector512<float>.One + ExpM1(y) + Vector512<float>.One);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), s, x);
+    }
+
+    /// <summary>e^x − 1 in single precision for |x| ≤ 87: 2^n·(1 + q) − 1 with q = e^r − 1 on |r| ≤ ln2/2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpM1(Vector512<float> x)
+    {
+        var t = Fma(x, Vector512.Create(SingleLog2E), Vector512.Create(SingleShifter));
+        var n = t - Vector512.Create(SingleShifter);
+        var r = Fma(n, Vector512.Create(-SingleLn2Hi), x);
+        r = Fma(n, Vector512.Create(-SingleLn2Lo), r);
+        var r2 = r * r;
+        var p = Fma(Fma(Vector512.Create(1f / 5040), r, Vector512.Create(1f / 720)), r2, Fma(Vector512.Create(1f / 120), r, Vector512.Create(1f / 24)));
+        p = Fma(p, r2, Fma(Vector512.Create(1f / 6), r, Vector512.Create(0.5f)));
+        var q = Fma(p, r2, r);
+        var scale = (Vector512.ShiftLeft(t.AsInt32(), 23) + Vector512.Create(127 << 23)).AsSingle();
+        return Fma(scale, q, scale - Vector512<float>.One);
+    }
+
+    /// <summary>tanh of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> TanhSingle(Vector256<float> x)
+    {
+        var a = Vector256.Min(Vector256.Abs(x), Vector256.Create(SingleTanhLimit));
+        var em1 = ExpM1(a + a);
+        var t = em1 / (em1 + Vector256.Create(2f));
+        var signed = t | (x & Vector256.Create(-0f));
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), signed, x);
+    }
+
+    /// <summary>The logistic sigmoid of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SigmoidSingle(Vector256<float> x)
+    {
+        var y = Vector256.Min(Vector256.Max(-x, Vector256.Create(-SingleExpLimit)), Vector256.Create(SingleExpLimit));
+        var s = Vector256<float>.One / (Vector256<float>.One + ExpM1(y) + Vector256<float>.One);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), s, x);
+    }
+
+    /// <summary>e^x − 1 in single precision for |x| ≤ 87: 2^n·(1 + q) − 1 with q = e^r − 1 on |r| ≤ ln2/2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpM1(Vector256<float> x)
+    {
+        var t = Fma(x, Vector256.Create(SingleLog2E), Vector256.Create(SingleShifter));
+        var n = t - Vector256.Create(SingleShifter);
+        var r = Fma(n, Vector256.Create(-SingleLn2Hi), x);
+        r = Fma(n, Vector256.Create(-SingleLn2Lo), r);
+        var r2 = r * r;
+        var p = Fma(Fma(Vector256.Create(1f / 5040), r, Vector256.Create(1f / 720)), r2, Fma(Vector256.Create(1f / 120), r, Vector256.Create(1f / 24)));
+        p = Fma(p, r2, Fma(Vector256.Create(1f / 6), r, Vector256.Create(0.5f)));
+        var q = Fma(p, r2, r);
+        var scale = (Vector256.ShiftLeft(t.AsInt32(), 23) + Vector256.Create(127 << 23)).AsSingle();
+        return Fma(scale, q, scale - Vector256<float>.One);
+    }
+
+    /// <summary>tanh of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> TanhSingle(Vector128<float> x)
+    {
+        var a = Vector128.Min(Vector128.Abs(x), Vector128.Create(SingleTanhLimit));
+        var em1 = ExpM1(a + a);
+        var t = em1 / (em1 + Vector128.Create(2f));
+        var signed = t | (x & Vector128.Create(-0f));
+        return Vector128.ConditionalSelect(Vector128.Equals(x, x), signed, x);
+    }
+
+    /// <summary>The logistic sigmoid of every lane in single precision (within a few ulp; fused into kernels' stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SigmoidSingle(Vector128<float> x)
+    {
+        var y = Vector128.Min(Vector128.Max(-x, Vector128.Create(-SingleExpLimit)), Vector128.Create(SingleExpLimit));
+        var s = Vector128<float>.One / (Vector128<float>.One + ExpM1(y) + Vector128<float>.One);
+        return Vector128.ConditionalSelect(Vector128.Equals(x, x), s, x);
+    }
+
+    /// <summary>e^x − 1 in single precision for |x| ≤ 87: 2^n·(1 + q) − 1 with q = e^r − 1 on |r| ≤ ln2/2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ExpM1(Vector128<float> x)
+    {
+        var t = Fma(x, Vector128.Create(SingleLog2E), Vector128.Create(SingleShifter));
+        var n = t - Vector128.Create(SingleShifter);
+        var r = Fma(n, Vector128.Create(-SingleLn2Hi), x);
+        r = Fma(n, Vector128.Create(-SingleLn2Lo), r);
+        var r2 = r * r;
+        var p = Fma(Fma(Vector128.Create(1f / 5040), r, Vector128.Create(1f / 720)), r2, Fma(Vector128.Create(1f / 120), r, Vector128.Create(1f / 24)));
+        p = Fma(p, r2, Fma(Vector128.Create(1f / 6), r, Vector128.Create(0.5f)));
+        var q = Fma(p, r2, r);
+        var scale = (Vector128.ShiftLeft(t.AsInt32(), 23) + Vector128.Create(127 << 23)).AsSingle();
+        return Fma(scale, q, scale - Vector128<float>.One);
+    }
+
     // ---- double precision cores (the same code for each width) ------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -151,17 +271,20 @@ public static class VectorMath
         var n = t - Vector512.Create(Shifter);
         var r = Fma(n, Vector512.Create(-Ln2Hi), x);
         r = Fma(n, Vector512.Create(-Ln2Lo), r);
-        var p = Fma(Vector512.Create(C11), r, Vector512.Create(C10));
-        p = Fma(p, r, Vector512.Create(C9));
-        p = Fma(p, r, Vector512.Create(C8));
-        p = Fma(p, r, Vector512.Create(C7));
-        p = Fma(p, r, Vector512.Create(C6));
-        p = Fma(p, r, Vector512.Create(C5));
-        p = Fma(p, r, Vector512.Create(C4));
-        p = Fma(p, r, Vector512.Create(C3));
-        p = Fma(p, r, Vector512.Create(C2));
-        p = Fma(p, r, Vector512<double>.One);
-        p = Fma(p, r, Vector512<double>.One);
+        // Estrin's scheme: the same polynomial with a quarter of Horner's dependency chain.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = r + Vector512<double>.One;
+        var q1 = Fma(Vector512.Create(C3), r, Vector512.Create(C2));
+        var q2 = Fma(Vector512.Create(C5), r, Vector512.Create(C4));
+        var q3 = Fma(Vector512.Create(C7), r, Vector512.Create(C6));
+        var q4 = Fma(Vector512.Create(C9), r, Vector512.Create(C8));
+        var q5 = Fma(Vector512.Create(C11), r, Vector512.Create(C10));
+        var s0 = Fma(q1, r2, q0);
+        var s1 = Fma(q3, r2, q2);
+        var s2 = Fma(q5, r2, q4);
+        var p = Fma(s2, r8, Fma(s1, r4, s0));
         var scale = (Vector512.ShiftLeft(t.AsUInt64(), 52) + Vector512.Create(Bias)).AsDouble();
         return p * scale;
     }
@@ -198,17 +321,20 @@ public static class VectorMath
         var n = t - Vector256.Create(Shifter);
         var r = Fma(n, Vector256.Create(-Ln2Hi), x);
         r = Fma(n, Vector256.Create(-Ln2Lo), r);
-        var p = Fma(Vector256.Create(C11), r, Vector256.Create(C10));
-        p = Fma(p, r, Vector256.Create(C9));
-        p = Fma(p, r, Vector256.Create(C8));
-        p = Fma(p, r, Vector256.Create(C7));
-        p = Fma(p, r, Vector256.Create(C6));
-        p = Fma(p, r, Vector256.Create(C5));
-        p = Fma(p, r, Vector256.Create(C4));
-        p = Fma(p, r, Vector256.Create(C3));
-        p = Fma(p, r, Vector256.Create(C2));
-        p = Fma(p, r, Vector256<double>.One);
-        p = Fma(p, r, Vector256<double>.One);
+        // Estrin's scheme: the same polynomial with a quarter of Horner's dependency chain.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = r + Vector256<double>.One;
+        var q1 = Fma(Vector256.Create(C3), r, Vector256.Create(C2));
+        var q2 = Fma(Vector256.Create(C5), r, Vector256.Create(C4));
+        var q3 = Fma(Vector256.Create(C7), r, Vector256.Create(C6));
+        var q4 = Fma(Vector256.Create(C9), r, Vector256.Create(C8));
+        var q5 = Fma(Vector256.Create(C11), r, Vector256.Create(C10));
+        var s0 = Fma(q1, r2, q0);
+        var s1 = Fma(q3, r2, q2);
+        var s2 = Fma(q5, r2, q4);
+        var p = Fma(s2, r8, Fma(s1, r4, s0));
         var scale = (Vector256.ShiftLeft(t.AsUInt64(), 52) + Vector256.Create(Bias)).AsDouble();
         return p * scale;
     }
@@ -245,17 +371,20 @@ public static class VectorMath
         var n = t - Vector128.Create(Shifter);
         var r = Fma(n, Vector128.Create(-Ln2Hi), x);
         r = Fma(n, Vector128.Create(-Ln2Lo), r);
-        var p = Fma(Vector128.Create(C11), r, Vector128.Create(C10));
-        p = Fma(p, r, Vector128.Create(C9));
-        p = Fma(p, r, Vector128.Create(C8));
-        p = Fma(p, r, Vector128.Create(C7));
-        p = Fma(p, r, Vector128.Create(C6));
-        p = Fma(p, r, Vector128.Create(C5));
-        p = Fma(p, r, Vector128.Create(C4));
-        p = Fma(p, r, Vector128.Create(C3));
-        p = Fma(p, r, Vector128.Create(C2));
-        p = Fma(p, r, Vector128<double>.One);
-        p = Fma(p, r, Vector128<double>.One);
+        // Estrin's scheme: the same polynomial with a quarter of Horner's dependency chain.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var q0 = r + Vector128<double>.One;
+        var q1 = Fma(Vector128.Create(C3), r, Vector128.Create(C2));
+        var q2 = Fma(Vector128.Create(C5), r, Vector128.Create(C4));
+        var q3 = Fma(Vector128.Create(C7), r, Vector128.Create(C6));
+        var q4 = Fma(Vector128.Create(C9), r, Vector128.Create(C8));
+        var q5 = Fma(Vector128.Create(C11), r, Vector128.Create(C10));
+        var s0 = Fma(q1, r2, q0);
+        var s1 = Fma(q3, r2, q2);
+        var s2 = Fma(q5, r2, q4);
+        var p = Fma(s2, r8, Fma(s1, r4, s0));
         var scale = (Vector128.ShiftLeft(t.AsUInt64(), 52) + Vector128.Create(Bias)).AsDouble();
         return p * scale;
     }

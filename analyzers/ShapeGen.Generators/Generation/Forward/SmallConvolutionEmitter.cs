@@ -58,6 +58,7 @@ internal static class SmallConvolutionEmitter
                 else ChannelBlocksNarrow(w, s, v);
                 return true;
             case ConvolutionStep s when IsSmallDense(s): SmallDense(w, s, v); return true;
+            case PoolStep s when s.Channels % 4 == 0 && s.Channels < v.Lanes: NarrowPool(w, s); return true;
             default: return false;
         }
     }
@@ -68,8 +69,8 @@ internal static class SmallConvolutionEmitter
     {
         ActivationKind.Relu => $"{v.Static}.Max({value}, {v.Type}.Zero)",
         ActivationKind.Relu6 => $"{v.Static}.Min({v.Static}.Max({value}, {v.Type}.Zero), {v.Static}.Create(6f))",
-        ActivationKind.Tanh => $"{VectorMath}.Tanh({value})",
-        ActivationKind.Sigmoid => $"{VectorMath}.Sigmoid({value})",
+        ActivationKind.Tanh => $"{VectorMath}.TanhSingle({value})",
+        ActivationKind.Sigmoid => $"{VectorMath}.SigmoidSingle({value})",
         _ => value,
     };
 
@@ -209,7 +210,7 @@ internal static class SmallConvolutionEmitter
         int fp = s.Filters;
         int perVector = v.Lanes / fp;                      // output pixels per vector
         int groups = (s.OutW + perVector - 1) / perVector; // vectors per output row
-        int budget = v.Lanes == 16 ? 12 : 8;               // accumulators
+        int budget = v.Lanes == 16 ? 6 : 8;               // accumulators
         int chunk = Math.Min(groups, budget);              // vectors per row in one block
         int rows = Math.Max(1, Math.Min(budget / chunk, Math.Min(s.OutH, 4)));
         int chunks = (groups + chunk - 1) / chunk;
@@ -222,24 +223,33 @@ internal static class SmallConvolutionEmitter
         w.Line($"const int OutPitch = {I(s.OutPitch)};");
         w.Line($"const int OutStart = {I(s.OutStart)};");
         w.Line($"const int StrideH = {I(s.StrideH)};");
-        w.Line($"const int KernelH = {I(s.KernelH)};");
-        w.Line($"const int KernelW = {I(s.KernelW)};");
+        // Few taps: every tap's weight vector stays in a register and the tap loops are unrolled.
+        bool unrolled = s.KernelH * s.KernelW <= UnrolledTaps(v);
+        if (!unrolled)
+        {
+            w.Line($"const int KernelH = {I(s.KernelH)};");
+            w.Line($"const int KernelW = {I(s.KernelW)};");
+        }
         w.Line($"const int DilationH = {I(s.DilationH)};");
         w.Line($"const int DilationW = {I(s.DilationW)};");
         w.Line($"ref float kernel = ref {At("weights", I(s.PackedKernelOffset))};");
         w.Line($"var b = {Load(v, "weights", I(s.PackedBiasOffset))};");
+        if (unrolled)
+        {
+            for (int t = 0; t < s.KernelH * s.KernelW; t++) w.Line($"var k{t} = {Load(v, "kernel", I(t * 16))};");
+        }
 
         void Block(int blockRows)
         {
             if (chunks > 1)
             {
                 w.Open($"for (int g0 = 0; g0 < {I((chunks - 1) * chunk)}; g0 += {I(chunk)})");
-                PixelPackedChunk(w, s, v, blockRows, chunk, perVector, -1);
+                PixelPackedChunk(w, s, v, blockRows, chunk, perVector, -1, unrolled);
                 w.Close();
             }
             w.Open("");
             w.Line($"const int g0 = {I((chunks - 1) * chunk)};");
-            PixelPackedChunk(w, s, v, blockRows, lastChunk, perVector, lastPixels);
+            PixelPackedChunk(w, s, v, blockRows, lastChunk, perVector, lastPixels, unrolled);
             w.Close();
         }
 
@@ -262,26 +272,43 @@ internal static class SmallConvolutionEmitter
     /// <paramref name="rows"/> output rows × <paramref name="vectors"/> consecutive pixel vectors from group <c>g0</c>;
     /// the last vector holds <paramref name="lastPixels"/> valid pixels when that is not −1.
     /// </summary>
-    private static void PixelPackedChunk(SourceWriter w, PixelPackedConvolutionStep s, VectorWidth v, int rows, int vectors, int perVector, int lastPixels)
+    private static void PixelPackedChunk(SourceWriter w, PixelPackedConvolutionStep s, VectorWidth v, int rows, int vectors, int perVector, int lastPixels, bool unrolled)
     {
         w.Line($"ref float input = ref {At("source", $"(oy * StrideH * InRow + g0 * {I(perVector)}) * Filters")};");
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < vectors; j++) w.Line($"var a{r}_{j} = b;");
         }
-        w.Open("for (int ky = 0; ky < KernelH; ky++)");
-        w.Open("for (int kx = 0; kx < KernelW; kx++)");
-        w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
-        w.Line($"ref float x = ref {At("input", "(ky * DilationH * InRow + kx * DilationW) * Filters")};");
-        for (int r = 0; r < rows; r++)
+        void Taps(string k, string x)
         {
-            for (int j = 0; j < vectors; j++)
+            for (int r = 0; r < rows; r++)
             {
-                w.Line($"a{r}_{j} = {Simd}.Fma({Load(v, "x", $"{r} * StrideH * InRow * Filters + {j * v.Lanes}")}, k, a{r}_{j});");
+                for (int j = 0; j < vectors; j++)
+                {
+                    w.Line($"a{r}_{j} = {Simd}.Fma({Load(v, "input", $"{x} + {r} * StrideH * InRow * Filters + {j * v.Lanes}")}, {k}, a{r}_{j});");
+                }
             }
         }
-        w.Close();
-        w.Close();
+        if (unrolled)
+        {
+            for (int ky = 0; ky < s.KernelH; ky++)
+            {
+                for (int kx = 0; kx < s.KernelW; kx++)
+                {
+                    Taps($"k{ky * s.KernelW + kx}", $"({ky} * DilationH * InRow + {kx} * DilationW) * Filters");
+                }
+            }
+        }
+        else
+        {
+            w.Open("for (int ky = 0; ky < KernelH; ky++)");
+            w.Open("for (int kx = 0; kx < KernelW; kx++)");
+            w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
+            w.Line("int x = (ky * DilationH * InRow + kx * DilationW) * Filters;");
+            Taps("k", "x");
+            w.Close();
+            w.Close();
+        }
         w.Line($"ref float output = ref {At("destination", $"OutStart + oy * OutPitch + g0 * {I(perVector)} * Filters")};");
         for (int r = 0; r < rows; r++)
         {
@@ -294,17 +321,23 @@ internal static class SmallConvolutionEmitter
         }
     }
 
+    /// <summary>Taps whose weight vectors are kept in registers (the rest of the register file holds accumulators).</summary>
+    private static int UnrolledTaps(VectorWidth v) => v.Lanes == 16 ? 16 : 4;
+
     // ---- four input channels: filters × channels per vector ---------------------------------------------------------
 
-    private static void ChannelBlockConstants(SourceWriter w, ChannelBlockConvolutionStep s)
+    private static void ChannelBlockConstants(SourceWriter w, ChannelBlockConvolutionStep s, bool tapLoops = true)
     {
         w.Line($"const int InRow = {I(s.InRow)};");
         w.Line($"const int OutW = {I(s.OutW)};");
         w.Line($"const int Filters = {I(s.Filters)};");
         w.Line($"const int StrideH = {I(s.StrideH)};");
         w.Line($"const int StrideW = {I(s.StrideW)};");
-        w.Line($"const int KernelH = {I(s.KernelH)};");
-        w.Line($"const int KernelW = {I(s.KernelW)};");
+        if (tapLoops)
+        {
+            w.Line($"const int KernelH = {I(s.KernelH)};");
+            w.Line($"const int KernelW = {I(s.KernelW)};");
+        }
         w.Line($"const int DilationH = {I(s.DilationH)};");
         w.Line($"const int DilationW = {I(s.DilationW)};");
         w.Line($"ref float kernel = ref {At("weights", I(s.PackedKernelOffset))};");
@@ -315,8 +348,15 @@ internal static class SmallConvolutionEmitter
 
     private static void ChannelBlocks512(SourceWriter w, ChannelBlockConvolutionStep s, VectorWidth v)
     {
-        ChannelBlockConstants(w, s);
+        // Few taps: every tap's 4×4 weights stay in a register and the tap loops are unrolled.
+        int taps = s.KernelH * s.KernelW;
+        bool unrolled = taps <= UnrolledTaps(v);
+        ChannelBlockConstants(w, s, tapLoops: !unrolled);
         w.Line($"var b = {Load(v, "weights", I(s.PackedBiasOffset))};");
+        if (unrolled)
+        {
+            for (int t = 0; t < taps; t++) w.Line($"var k{t} = {Load(v, "kernel", I(t * 16))};");
+        }
         int pixels = s.OutH * s.OutW;
         int fullQuads = pixels / 4;
         int pairs = fullQuads / 2;
@@ -339,16 +379,30 @@ internal static class SmallConvolutionEmitter
                     w.Line($"var a{q}_{p} = {v.Type}.Zero;");
                 }
             }
-            w.Open("for (int ky = 0; ky < KernelH; ky++)");
-            w.Open("for (int kx = 0; kx < KernelW; kx++)");
-            w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
-            w.Line("int tap = (ky * DilationH * InRow + kx * DilationW) * 4;");
-            for (int q = 0; q < count; q++)
+            void Tap(string k, string tap)
             {
-                for (int p = 0; p < 4; p++) w.Line($"a{q}_{p} = {Simd}.Fma({broadcast}(ref {At($"x{q}_{p}", "tap")}), k, a{q}_{p});");
+                for (int q = 0; q < count; q++)
+                {
+                    for (int p = 0; p < 4; p++) w.Line($"a{q}_{p} = {Simd}.Fma({broadcast}(ref {At($"x{q}_{p}", tap)}), {k}, a{q}_{p});");
+                }
             }
-            w.Close();
-            w.Close();
+            if (unrolled)
+            {
+                for (int ky = 0; ky < s.KernelH; ky++)
+                {
+                    for (int kx = 0; kx < s.KernelW; kx++) Tap($"k{ky * s.KernelW + kx}", $"({ky} * DilationH * InRow + {kx} * DilationW) * 4");
+                }
+            }
+            else
+            {
+                w.Open("for (int ky = 0; ky < KernelH; ky++)");
+                w.Open("for (int kx = 0; kx < KernelW; kx++)");
+                w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
+                w.Line("int tap = (ky * DilationH * InRow + kx * DilationW) * 4;");
+                Tap("k", "tap");
+                w.Close();
+                w.Close();
+            }
             for (int q = 0; q < count; q++)
             {
                 string sum = $"{Blocks}.SumBlocks(a{q}_0, a{q}_1, a{q}_2, a{q}_3)";
@@ -406,6 +460,77 @@ internal static class SmallConvolutionEmitter
             string sum = $"(global::System.Runtime.Intrinsics.Vector128.GetElement(s{f}, 0) + global::System.Runtime.Intrinsics.Vector128.GetElement(s{f}, 2)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s{f}, 1) + global::System.Runtime.Intrinsics.Vector128.GetElement(s{f}, 3))";
             w.Line($"{At("output", I(f))} = {ActivateScalar($"{sum} + {At("bias", I(f))}", s.Activation)};");
         }
+        w.Close();
+    }
+
+    // ---- pooling over fewer channels than a vector holds -------------------------------------------------------------
+
+    /// <summary>Max or average pooling with 4, 8 or 12 channels: 128-bit vectors per pixel instead of scalar channel loops.</summary>
+    private static void NarrowPool(SourceWriter w, PoolStep s)
+    {
+        const string V128 = "global::System.Runtime.Intrinsics.Vector128";
+        int chunks = s.Channels / 4;
+        string start = s.Max ? $"{V128}.Create(float.NegativeInfinity)" : $"global::System.Runtime.Intrinsics.Vector128<float>.Zero";
+        if ((long)s.OutH * s.OutW * s.PoolH * s.PoolW * chunks <= 256)
+        {
+            // A tiny map: every window is known now, so the code is straight-line with the clipped windows.
+            for (int oy = 0; oy < s.OutH; oy++)
+            {
+                int y0 = oy * s.StrideH - s.PadTop, yStart = Math.Max(0, y0), yEnd = Math.Min(s.InH, y0 + s.PoolH);
+                for (int ox = 0; ox < s.OutW; ox++)
+                {
+                    int x0 = ox * s.StrideW - s.PadLeft, xStart = Math.Max(0, x0), xEnd = Math.Min(s.InW, x0 + s.PoolW);
+                    int cells = (yEnd - yStart) * (xEnd - xStart);
+                    for (int j = 0; j < chunks; j++)
+                    {
+                        string result = start;
+                        for (int y = yStart; y < yEnd; y++)
+                        {
+                            for (int x = xStart; x < xEnd; x++)
+                            {
+                                string value = $"{V128}.LoadUnsafe(ref source, (nuint){I(((long)y * s.InW + x) * s.Channels + 4 * j)})";
+                                result = s.Max ? $"{V128}.Max({result}, {value})" : $"{result} + {value}";
+                            }
+                        }
+                        if (!s.Max) result = $"({result}) * (1f / {I(cells)})";
+                        w.Line($"{V128}.StoreUnsafe({result}, ref destination, (nuint){I(((long)oy * s.OutW + ox) * s.Channels + 4 * j)});");
+                    }
+                }
+            }
+            return;
+        }
+        w.Line($"const int InH = {I(s.InH)};");
+        w.Line($"const int InW = {I(s.InW)};");
+        w.Line($"const int Channels = {I(s.Channels)};");
+        w.Line($"const int OutH = {I(s.OutH)};");
+        w.Line($"const int OutW = {I(s.OutW)};");
+        w.Line($"const int PoolH = {I(s.PoolH)};");
+        w.Line($"const int PoolW = {I(s.PoolW)};");
+        w.Line($"const int StrideH = {I(s.StrideH)};");
+        w.Line($"const int StrideW = {I(s.StrideW)};");
+        w.Line($"const int PadTop = {I(s.PadTop)};");
+        w.Line($"const int PadLeft = {I(s.PadLeft)};");
+        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line("int y0 = oy * StrideH - PadTop;");
+        w.Line("int yStart = global::System.Math.Max(0, y0), yEnd = global::System.Math.Min(InH, y0 + PoolH);");
+        w.Open("for (int ox = 0; ox < OutW; ox++)");
+        w.Line("int x0 = ox * StrideW - PadLeft;");
+        w.Line("int xStart = global::System.Math.Max(0, x0), xEnd = global::System.Math.Min(InW, x0 + PoolW);");
+        for (int j = 0; j < chunks; j++) w.Line($"var r{j} = {start};");
+        w.Open("for (int y = yStart; y < yEnd; y++)");
+        w.Open("for (int x = xStart; x < xEnd; x++)");
+        w.Line($"ref float pixel = ref {At("source", "(y * InW + x) * Channels")};");
+        for (int j = 0; j < chunks; j++)
+        {
+            string value = $"{V128}.LoadUnsafe(ref pixel, (nuint){I(4 * j)})";
+            w.Line(s.Max ? $"r{j} = {V128}.Max(r{j}, {value});" : $"r{j} += {value};");
+        }
+        w.Close();
+        w.Close();
+        if (!s.Max) w.Line("float scale = 1f / ((yEnd - yStart) * (xEnd - xStart)); // padded cells do not count");
+        w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Channels")};");
+        for (int j = 0; j < chunks; j++) w.Line($"{V128}.StoreUnsafe({(s.Max ? $"r{j}" : $"r{j} * scale")}, ref output, (nuint){I(4 * j)});");
+        w.Close();
         w.Close();
     }
 
