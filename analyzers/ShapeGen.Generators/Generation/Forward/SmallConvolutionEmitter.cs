@@ -360,8 +360,8 @@ internal static class SmallConvolutionEmitter
         int pixels = s.OutH * s.OutW;
         int fullQuads = pixels / 4;
         int pairs = fullQuads / 2;
-        // The source is pinned workspace memory, unless it is the caller's input.
-        string broadcast = s.Sources[0] == Buffers.Input ? $"{Blocks}.Broadcast4" : $"{Blocks}.Broadcast4Pinned";
+        // The source is pinned workspace memory, unless it is one of the caller's spans.
+        string broadcast = s.Sources[0] is Buffers.Input or Buffers.Output ? $"{Blocks}.Broadcast4" : $"{Blocks}.Broadcast4Pinned";
         string? compact = s.Filters == 4 ? null
             : string.Join(", ", Enumerable.Range(0, 16).Select(l => I(l < 4 * s.Filters ? l / s.Filters * 4 + l % s.Filters : 15)));
         if (compact != null) w.Line($"var compact = {v.Static}.Create({compact});");
