@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -70,6 +71,21 @@ public static class SimdBlocks
         var block = Vector128.LoadUnsafe(ref source);
         var half = Vector256.Create(block, block);
         return Vector512.Create(half, half);
+    }
+
+    /// <summary>
+    /// Lanes <paramref name="lanes"/>…15 of <paramref name="current"/> followed by the first <paramref name="lanes"/> lanes
+    /// of <paramref name="next"/>: a row's vector starting <paramref name="lanes"/> floats later, from two aligned loads.
+    /// <paramref name="lanes"/> must be a constant (1–15).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Shift(Vector512<float> current, Vector512<float> next, [ConstantExpected(Min = 1, Max = 15)] byte lanes)
+    {
+        if (Avx512F.IsSupported) return Avx512F.AlignRight32(next.AsInt32(), current.AsInt32(), lanes).AsSingle();
+        Span<float> both = stackalloc float[32];
+        current.StoreUnsafe(ref both[0]);
+        next.StoreUnsafe(ref both[16]);
+        return Vector512.LoadUnsafe(ref both[lanes]);
     }
 
     /// <summary>

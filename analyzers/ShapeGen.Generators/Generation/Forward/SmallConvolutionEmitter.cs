@@ -130,22 +130,17 @@ internal static class SmallConvolutionEmitter
         int rowEnd = Math.Min(s.SourceH, s.OutH - s.Top);
         int copied = end - first;
         if (copied <= 0 || rowEnd <= 0) return; // only zeros in the window
-        if (s.Factor == 1 && s.Top == 0 && s.Left == 0 && copied == s.SourceW && s.OutW == s.SourceW)
-        {
-            w.Line($"{Memory}.CreateReadOnlySpan(ref source, {I((long)rowEnd * s.SourceW)}).CopyTo({Memory}.CreateSpan(ref destination, {I((long)rowEnd * s.SourceW)}));");
-            return;
-        }
         w.Line($"const int SourceW = {I(s.SourceW)};");
-        w.Line($"const int OutW = {I(s.OutW)};");
+        w.Line($"const int RowFloats = {I(s.RowFloats)};");
         w.Line($"const int Top = {I(s.Top)};");
         w.Line($"const int Left = {I(s.Left)};");
         w.Line($"const int Factor = {I(s.Factor)};");
         w.Open($"for (int iy = 0; iy < {I(rowEnd)}; iy++)");
         w.Line($"ref float input = ref {At("source", "iy * SourceW")};");
-        w.Line($"ref float output = ref {At("destination", "((iy + Top) * OutW + Left) * Factor")};");
+        w.Line($"ref float output = ref {At("destination", "(iy + Top) * RowFloats + Left * Factor")};");
         if (s.Factor == 1)
         {
-            w.Line($"{Memory}.CreateReadOnlySpan(ref input, {I(copied)}).CopyTo({Memory}.CreateSpan(ref output, {I(copied)}));");
+            CopyFloats(w, v, copied);
         }
         else if (v.Lanes == 16 && s.Factor is 2 or 4)
         {
@@ -168,6 +163,26 @@ internal static class SmallConvolutionEmitter
             ReplicateTail(w, s, 0, copied);
         }
         w.Close();
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats from <c>input</c> to <c>output</c>: whole vectors, then single floats (no read past the row).</summary>
+    private static void CopyFloats(SourceWriter w, VectorWidth v, int count)
+    {
+        if (count > 64)
+        {
+            w.Line($"{Memory}.CreateReadOnlySpan(ref input, {I(count)}).CopyTo({Memory}.CreateSpan(ref output, {I(count)}));");
+            return;
+        }
+        int done = 0;
+        foreach (var (lanes, type) in new[] { (16, "global::System.Runtime.Intrinsics.Vector512"), (8, "global::System.Runtime.Intrinsics.Vector256"), (4, "global::System.Runtime.Intrinsics.Vector128") })
+        {
+            if (lanes > v.Lanes) continue;
+            for (; count - done >= lanes; done += lanes)
+            {
+                w.Line($"{type}.StoreUnsafe({type}.LoadUnsafe(ref input, (nuint){I(done)}), ref output, (nuint){I(done)});");
+            }
+        }
+        for (; done < count; done++) w.Line($"{At("output", I(done))} = {At("input", I(done))};");
     }
 
     private static void ReplicateTail(SourceWriter w, ReplicateStep s, int from, int to)
@@ -210,28 +225,30 @@ internal static class SmallConvolutionEmitter
         int fp = s.Filters;
         int perVector = v.Lanes / fp;                      // output pixels per vector
         int groups = (s.OutW + perVector - 1) / perVector; // vectors per output row
-        int budget = v.Lanes == 16 ? 6 : 8;               // accumulators
+        int budget = v.Lanes == 16 ? 6 : 8;                // accumulators
         int chunk = Math.Min(groups, budget);              // vectors per row in one block
         int rows = Math.Max(1, Math.Min(budget / chunk, Math.Min(s.OutH, 4)));
         int chunks = (groups + chunk - 1) / chunk;
         int lastChunk = groups - (chunks - 1) * chunk;
         int lastPixels = s.OutW - (groups - 1) * perVector; // valid pixels in a row's last vector
 
-        w.Line($"const int InRow = {I(s.InRow)};");
-        w.Line($"const int Filters = {I(fp)};");
+        // Few taps: every tap's weight vector stays in a register and the tap loops are unrolled (512-bit: with
+        // aligned row loads shifted per tap, so the horizontal offsets are constants of the emitter, not the code).
+        bool unrolled = s.KernelH * s.KernelW <= UnrolledTaps(v);
+        bool shifted = unrolled && v.Lanes == 16;
+        w.Line($"const int InPitch = {I(s.InPitch)};");
+        if (!shifted) w.Line($"const int Filters = {I(fp)};");
         w.Line($"const int OutH = {I(s.OutH)};");
         w.Line($"const int OutPitch = {I(s.OutPitch)};");
         w.Line($"const int OutStart = {I(s.OutStart)};");
         w.Line($"const int StrideH = {I(s.StrideH)};");
-        // Few taps: every tap's weight vector stays in a register and the tap loops are unrolled.
-        bool unrolled = s.KernelH * s.KernelW <= UnrolledTaps(v);
         if (!unrolled)
         {
             w.Line($"const int KernelH = {I(s.KernelH)};");
             w.Line($"const int KernelW = {I(s.KernelW)};");
         }
         w.Line($"const int DilationH = {I(s.DilationH)};");
-        w.Line($"const int DilationW = {I(s.DilationW)};");
+        if (!shifted) w.Line($"const int DilationW = {I(s.DilationW)};");
         w.Line($"ref float kernel = ref {At("weights", I(s.PackedKernelOffset))};");
         w.Line($"var b = {Load(v, "weights", I(s.PackedBiasOffset))};");
         if (unrolled)
@@ -244,12 +261,12 @@ internal static class SmallConvolutionEmitter
             if (chunks > 1)
             {
                 w.Open($"for (int g0 = 0; g0 < {I((chunks - 1) * chunk)}; g0 += {I(chunk)})");
-                PixelPackedChunk(w, s, v, blockRows, chunk, perVector, -1, unrolled);
+                PixelPackedChunk(w, s, v, blockRows, chunk, lastPixels: -1, unrolled);
                 w.Close();
             }
             w.Open("");
             w.Line($"const int g0 = {I((chunks - 1) * chunk)};");
-            PixelPackedChunk(w, s, v, blockRows, lastChunk, perVector, lastPixels, unrolled);
+            PixelPackedChunk(w, s, v, blockRows, lastChunk, lastPixels, unrolled);
             w.Close();
         }
 
@@ -269,47 +286,86 @@ internal static class SmallConvolutionEmitter
     }
 
     /// <summary>
-    /// <paramref name="rows"/> output rows × <paramref name="vectors"/> consecutive pixel vectors from group <c>g0</c>;
-    /// the last vector holds <paramref name="lastPixels"/> valid pixels when that is not −1.
+    /// <paramref name="rows"/> output rows × <paramref name="vectors"/> consecutive pixel vectors from vector <c>g0</c>
+    /// of the row; the last vector holds <paramref name="lastPixels"/> valid pixels when that is not −1.
     /// </summary>
-    private static void PixelPackedChunk(SourceWriter w, PixelPackedConvolutionStep s, VectorWidth v, int rows, int vectors, int perVector, int lastPixels, bool unrolled)
+    private static void PixelPackedChunk(SourceWriter w, PixelPackedConvolutionStep s, VectorWidth v, int rows, int vectors, int lastPixels, bool unrolled)
     {
-        w.Line($"ref float input = ref {At("source", $"(oy * StrideH * InRow + g0 * {I(perVector)}) * Filters")};");
+        // A vector holds Lanes / Filters pixels, so vector g starts at float g·Lanes of the row.
+        w.Line($"ref float input = ref {At("source", $"oy * StrideH * InPitch + g0 * {I(v.Lanes)}")};");
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < vectors; j++) w.Line($"var a{r}_{j} = b;");
         }
-        void Taps(string k, string x)
+        if (unrolled && v.Lanes == 16)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = 0; j < vectors; j++)
-                {
-                    w.Line($"a{r}_{j} = {Simd}.Fma({Load(v, "input", $"{x} + {r} * StrideH * InRow * Filters + {j * v.Lanes}")}, {k}, a{r}_{j});");
-                }
-            }
-        }
-        if (unrolled)
-        {
+            // 512-bit: a tap's input vectors start kx·DilationW pixels into the row, mostly across a cache line. Load the
+            // row's vectors aligned once per kernel row and shift each tap's vectors into place (valignd).
             for (int ky = 0; ky < s.KernelH; ky++)
             {
-                for (int kx = 0; kx < s.KernelW; kx++)
+                for (int r = 0; r < rows; r++)
                 {
-                    Taps($"k{ky * s.KernelW + kx}", $"({ky} * DilationH * InRow + {kx} * DilationW) * Filters");
+                    var shifts = Enumerable.Range(0, s.KernelW).Select(kx => kx * s.DilationW * s.Filters).ToList();
+                    var needed = new SortedSet<int>();
+                    foreach (int shift in shifts)
+                    {
+                        for (int j = 0; j < vectors; j++)
+                        {
+                            needed.Add(j + shift / 16);
+                            if (shift % 16 != 0) needed.Add(j + shift / 16 + 1);
+                        }
+                    }
+                    w.Open("");
+                    string row = $"({ky} * DilationH + {r} * StrideH) * InPitch";
+                    foreach (int m in needed) w.Line($"var v{m} = {Load(v, "input", $"{row} + {m * 16}")};");
+                    for (int kx = 0; kx < s.KernelW; kx++)
+                    {
+                        int shift = shifts[kx];
+                        for (int j = 0; j < vectors; j++)
+                        {
+                            int m = j + shift / 16;
+                            string x = shift % 16 == 0 ? $"v{m}" : $"{Blocks}.Shift(v{m}, v{m + 1}, {I(shift % 16)})";
+                            w.Line($"a{r}_{j} = {Simd}.Fma({x}, k{ky * s.KernelW + kx}, a{r}_{j});");
+                        }
+                    }
+                    w.Close();
                 }
             }
         }
         else
         {
-            w.Open("for (int ky = 0; ky < KernelH; ky++)");
-            w.Open("for (int kx = 0; kx < KernelW; kx++)");
-            w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
-            w.Line("int x = (ky * DilationH * InRow + kx * DilationW) * Filters;");
-            Taps("k", "x");
-            w.Close();
-            w.Close();
+            void Taps(string k, string x)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int j = 0; j < vectors; j++)
+                    {
+                        w.Line($"a{r}_{j} = {Simd}.Fma({Load(v, "input", $"{x} + {r} * StrideH * InPitch + {j * v.Lanes}")}, {k}, a{r}_{j});");
+                    }
+                }
+            }
+            if (unrolled)
+            {
+                for (int ky = 0; ky < s.KernelH; ky++)
+                {
+                    for (int kx = 0; kx < s.KernelW; kx++)
+                    {
+                        Taps($"k{ky * s.KernelW + kx}", $"{ky} * DilationH * InPitch + {kx} * DilationW * Filters");
+                    }
+                }
+            }
+            else
+            {
+                w.Open("for (int ky = 0; ky < KernelH; ky++)");
+                w.Open("for (int kx = 0; kx < KernelW; kx++)");
+                w.Line($"var k = {Load(v, "kernel", "(ky * KernelW + kx) * 16")};");
+                w.Line("int x = ky * DilationH * InPitch + kx * DilationW * Filters;");
+                Taps("k", "x");
+                w.Close();
+                w.Close();
+            }
         }
-        w.Line($"ref float output = ref {At("destination", $"OutStart + oy * OutPitch + g0 * {I(perVector)} * Filters")};");
+        w.Line($"ref float output = ref {At("destination", $"OutStart + oy * OutPitch + g0 * {I(v.Lanes)}")};");
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < vectors; j++)

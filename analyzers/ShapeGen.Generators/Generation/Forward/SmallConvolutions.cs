@@ -24,7 +24,7 @@ internal interface ISmallConvolution
 /// (<c>Top</c>, <c>Left</c>) of an <c>OutH×OutW</c> window. Only the copied pixels are written: the rest of the buffer is
 /// zero from allocation and nothing else writes it, so the padding costs nothing per call.
 /// </summary>
-internal sealed record ReplicateStep(int SourceH, int SourceW, int OutH, int OutW, int Top, int Left, int Factor) : ForwardStep;
+internal sealed record ReplicateStep(int SourceH, int SourceW, int OutH, int OutW, int Top, int Left, int Factor, int RowFloats) : ForwardStep;
 
 /// <summary>
 /// Copies an image into the interior of a zero-bordered buffer of its own (the border is zero from allocation and
@@ -34,12 +34,13 @@ internal sealed record BorderedCopyStep(int SourceH, int SourceW, int Channels, 
 
 /// <summary>
 /// One input channel, 1, 2 or 4 filters, unit horizontal stride: each vector holds several consecutive output pixels
-/// × all filters (lanes <c>pixel·Filters + filter</c>), read from a <see cref="ReplicateStep"/> buffer of <c>InRow</c>
-/// pixels per row, so one FMA per tap and pixel group. Output rows are <c>OutPitch</c> floats apart from <c>OutStart</c>
+/// × all filters (lanes <c>pixel·Filters + filter</c>), read from a <see cref="ReplicateStep"/> buffer whose rows start
+/// every <c>InPitch</c> floats (a whole number of 512-bit vectors, so a row's vectors can be loaded aligned and shifted
+/// into place per tap), so one FMA per tap and pixel group. Output rows are <c>OutPitch</c> floats apart from <c>OutStart</c>
 /// (the interior of a zero-bordered buffer when the next convolution pads).
 /// </summary>
 internal sealed record PixelPackedConvolutionStep(
-    int InRow, int OutH, int OutW, int Filters, int KernelH, int KernelW, int StrideH, int DilationH, int DilationW,
+    int InPitch, int OutH, int OutW, int Filters, int KernelH, int KernelW, int StrideH, int DilationH, int DilationW,
     long KernelOffset, long BiasOffset, long PackedKernelOffset, long PackedBiasOffset) : ForwardStep, ISmallConvolution
 {
     public int OutPitch { get; set; }
@@ -68,8 +69,6 @@ internal sealed record ChannelBlockConvolutionStep(
 internal static class SmallConvolutions
 {
     private const string Packing = "global::ShapeGen.Runtime.SmallKernelPacking";
-    /// <summary>Floats a pixel-packed kernel may read past its replicated input (its last vector's unused lanes).</summary>
-    private const int Slack = 16;
     /// <summary>Replicated inputs larger than this stay with the standard kernel.</summary>
     private const long MaxReplicatedFloats = 1 << 20;
 
@@ -105,9 +104,13 @@ internal static class SmallConvolutions
 
         if (pixelPacked)
         {
-            c.AddInternal(new ReplicateStep(inH, inW, needH, needW, top, left, filters)
-                { OutputElements = (long)needH * needW * filters + Slack }, buffer);
-            c.Add(new PixelPackedConvolutionStep(needW, outH, outW, filters, g.KernelH, g.KernelW, g.StrideH, g.DilationH, g.DilationW,
+            // Rows padded to whole 16-float vectors; past the last row, room for the vectors a row's last pixel group
+            // reads (its unused lanes, and the next vector for shifted taps).
+            int pitch = (int)ForwardPlan.Align((long)needW * filters);
+            int slack = 16 * (2 + (g.KernelW - 1) * g.DilationW * filters / 16);
+            c.AddInternal(new ReplicateStep(inH, inW, needH, needW, top, left, filters, pitch)
+                { OutputElements = (long)needH * pitch + slack }, buffer);
+            c.Add(new PixelPackedConvolutionStep(pitch, outH, outW, filters, g.KernelH, g.KernelW, g.StrideH, g.DilationH, g.DilationW,
                 kernelOffset, biasOffset, packedKernel, packedBias)
                 { Activation = spec.Activation, OutputElements = (long)outH * outW * filters, LastAxis = filters, OutPitch = outW * filters });
             return true;
