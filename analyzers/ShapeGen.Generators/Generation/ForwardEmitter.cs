@@ -277,7 +277,7 @@ internal static class ForwardEmitter
                 w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
                 w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
             }
-            if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation))
+            if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))
             {
                 w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
             }

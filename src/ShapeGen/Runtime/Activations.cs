@@ -23,6 +23,12 @@ public static class Activations
         var y = MemoryMarshal.CreateSpan(ref destination, count);
         if (activation == Activation.Softmax)
             throw new ArgumentException("Softmax needs the axis length; call Softmax.", nameof(activation));
+        if (activation is Activation.Tanh or Activation.Sigmoid)
+        {
+            // The same double-precision evaluation, vectorised (VectorMath).
+            VectorMath.Apply(activation, ref source, ref destination, count);
+            return;
+        }
         for (int i = 0; i < y.Length; i++) y[i] = Scalar(activation, x[i]);
     }
 

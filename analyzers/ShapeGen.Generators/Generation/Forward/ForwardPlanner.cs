@@ -72,6 +72,7 @@ internal static class ForwardPlanner
             plan.Steps.Add(new CopyStep { Sources = new[] { Buffers.Input }, Destination = Buffers.Output, OutputElements = network.OutputElements });
         }
 
+        SmallConvolutions.Finish(plan);
         foreach (var step in plan.Steps)
         {
             if (step.Destination is Buffers.Input or Buffers.Output) continue;
@@ -258,6 +259,10 @@ internal static class ForwardPlanner
                 $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
                 $"packed.Slice({depthwise.KernelOffset}, {(long)depthwise.KernelH * depthwise.KernelW * depthwise.PaddedChannels}), " +
                 $"{depthwise.KernelH * depthwise.KernelW}, {channels}, {depthwise.PaddedChannels}, packed.Slice({depthwise.BiasOffset}, {depthwise.PaddedChannels})); // fold {layer.Name}",
+            ISmallConvolution small =>
+                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
+                $"packed.Slice({small.KernelOffset}, {(long)small.KernelRows * small.PaddedFilters}), " +
+                $"{small.KernelRows}, {channels}, {small.PaddedFilters}, packed.Slice({small.BiasOffset}, {small.PaddedFilters})); // fold {layer.Name}",
             _ => throw new InvalidOperationException($"Cannot fold {layer.Name} into {previous.GetType().Name}."),
         };
         plan.PackingStatements.Add(statement);

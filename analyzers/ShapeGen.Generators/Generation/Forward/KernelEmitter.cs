@@ -36,6 +36,8 @@ internal static class KernelEmitter
         if (step.Frame is { } frame) ZeroFrameBorder(body, step, frame);
         switch (step)
         {
+            // Tiny layers (SmallConvolutionEmitter.cs); those kernels write dense outputs, so a framed step takes the general one.
+            case ForwardStep when step.Frame is null && SmallConvolutionEmitter.TryWrite(body, step, width): break;
             case ConvolutionStep s: Convolution(body, s, width); break;
             case DepthwiseStep s: Depthwise(body, s, width); break;
             case WindowCopyStep s: WindowCopy(body, s); break;
@@ -94,6 +96,7 @@ internal static class KernelEmitter
         ActivationStep s => $"{s.Activation} over {s.OutputElements} values",
         AddStep s => $"sum of {s.Sources.Length} tensors of {s.Elements} values",
         ConcatenateStep s => $"concatenate {string.Join(" + ", s.Channels)} channels over {s.Pixels} positions",
+        _ when SmallConvolutionEmitter.Describe(step) is { } text => text,
         _ => "copy",
     };
 

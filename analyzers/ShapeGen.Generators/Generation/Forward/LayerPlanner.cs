@@ -25,6 +25,7 @@ internal static class LayerPlanner
             case LayerKind.Conv2D:
             {
                 var geometry = Geometry(spec);
+                if (SmallConvolutions.TryAdd(c, inH, inW, channels, outH, outW, outChannels, geometry)) break; // few filters
                 int inRow = PadIfNeeded(c, inH, inW, channels, outH, outW, geometry, layer.PadTop, multiplier: 1);
                 AddConvolution(c, inRow, channels, outH, outW, outChannels, geometry, kernelParameters: 0,
                     kernelCount: (long)geometry.KernelH * geometry.KernelW * channels * outChannels, spec.UseBias, spec.Activation, lastAxis);
