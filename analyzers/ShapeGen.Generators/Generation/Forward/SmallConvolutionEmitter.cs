@@ -9,8 +9,9 @@ namespace ShapeGen.Generators.Generation.Forward;
 /// <summary>
 /// Kernels for tiny layers, where the standard kernels (one vector of output channels per pixel) leave most lanes idle
 /// and per-call overhead dominates: the few-filter convolutions of <see cref="SmallConvolutions"/>, their input copies,
-/// and Dense layers on a single position (several independent FMA chains instead of one). They apply tanh and
-/// sigmoid in registers too (<c>ShapeGen.Runtime.VectorMath</c>, the same double-precision evaluation as the pass).
+/// Dense layers on a single position (several independent FMA chains instead of one), and pooling over fewer channels
+/// than a vector holds. The convolutions apply tanh and sigmoid in registers too (<c>VectorMath.TanhSingle</c> and
+/// <c>SigmoidSingle</c>: single precision, within a few ulp of the double-precision pass).
 /// </summary>
 internal static class SmallConvolutionEmitter
 {
