@@ -95,19 +95,12 @@ internal static class ForwardPlanner
         string storage = decision.Inbound[0];
         if (storage == finalStorage || !readers.TryGetValue(storage, out int count) || count != 1) return null;
         if (!producer.TryGetValue(storage, out var step)) return null;
-        if (!step.WritesIntoFrame || step.Frame != null || !KernelEmitter.FusesInStore(step.Activation)) return null;
+        if (step.FrameableImage is null || step.Frame != null || !KernelEmitter.FusesInStore(step.Activation)) return null;
         if (!step.Destination.StartsWith("slot", StringComparison.Ordinal)) return null;
         return (frame, height, width, channels) =>
         {
             // The consumer must see the producer's image as written: not through a Reshape, a Flatten or a 1D view.
-            var written = step switch
-            {
-                ConvolutionStep s => (s.OutH, s.OutW, s.Filters),
-                DepthwiseStep s => (s.OutH, s.OutW, s.Channels),
-                PoolStep s => (s.OutH, s.OutW, s.Channels),
-                _ => (-1, -1, -1),
-            };
-            if (written != (height, width, channels)) return false;
+            if (step.FrameableImage != (height, width, channels)) return false;
             long elements = (long)frame.Height * frame.Width * channels;
             int index = plan.Steps.IndexOf(step);
             if (index < 0) return false;

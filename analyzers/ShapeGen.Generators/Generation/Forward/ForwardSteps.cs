@@ -38,10 +38,11 @@ internal abstract record ForwardStep
     /// <summary>
     /// When set, the step writes its output inside a larger zero-bordered frame (the padding the next layer needs),
     /// so that layer reads it directly instead of copying it into a padded buffer first. Only steps that support it
-    /// (<see cref="WritesIntoFrame"/>) get one.
+    /// (<see cref="FrameableImage"/>) get one.
     /// </summary>
     public OutputFrame? Frame { get; init; }
-    public virtual bool WritesIntoFrame => false;
+    /// <summary>The image (height, width, channels) the step writes, for steps that can write it into a frame; else null.</summary>
+    public virtual (int Height, int Width, int Channels)? FrameableImage => null;
 }
 
 /// <summary>A padded image of <c>Height × Width</c> pixels whose interior starts at (<c>Top</c>, <c>Left</c>); the rest is zeros.</summary>
@@ -58,7 +59,7 @@ internal sealed record ConvolutionStep(
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
-    public override bool WritesIntoFrame => true;
+    public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Filters);
 
     /// <summary>Output channels per contiguous weight block, or 0 when the kernel is one <c>[rows][FPad]</c> matrix.</summary>
     public int FilterBlock { get; init; }
@@ -74,7 +75,7 @@ internal sealed record DepthwiseStep(
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
-    public override bool WritesIntoFrame => true;
+    public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Channels);
 }
 
 /// <summary>Copies an image into a larger/smaller window (zero padding, cropping) and can repeat each channel <c>Multiplier</c> times.</summary>
@@ -86,7 +87,7 @@ internal sealed record PoolStep(
     bool Max, int InH, int InW, int Channels, int OutH, int OutW,
     int PoolH, int PoolW, int StrideH, int StrideW, int PadTop, int PadLeft) : ForwardStep
 {
-    public override bool WritesIntoFrame => true;
+    public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Channels);
 }
 
 internal sealed record GlobalPoolStep(bool Max, int Pixels, int Channels) : ForwardStep;

@@ -114,14 +114,14 @@ internal static class KernelEmitter
     }
 
     /// <summary>ReLU and ReLU6 applied to a vector in registers.</summary>
-    private static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
+    internal static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
     {
         ActivationKind.Relu => $"{v.Static}.Max({value}, {v.Type}.Zero)",
         ActivationKind.Relu6 => $"{v.Static}.Min({v.Static}.Max({value}, {v.Type}.Zero), {v.Static}.Create(6f))",
         _ => value,
     };
 
-    private static string ActivateScalar(string value, ActivationKind activation) => activation switch
+    internal static string ActivateScalar(string value, ActivationKind activation) => activation switch
     {
         ActivationKind.Relu => $"global::System.MathF.Max({value}, 0f)",
         ActivationKind.Relu6 => $"global::System.MathF.Min(global::System.MathF.Max({value}, 0f), 6f)",
@@ -148,13 +148,7 @@ internal static class KernelEmitter
     /// </summary>
     private static void ZeroFrameBorder(SourceWriter w, ForwardStep step, OutputFrame f)
     {
-        var (outH, outW, channels) = step switch
-        {
-            ConvolutionStep s => (s.OutH, s.OutW, s.Filters),
-            DepthwiseStep s => (s.OutH, s.OutW, s.Channels),
-            PoolStep s => (s.OutH, s.OutW, s.Channels),
-            _ => throw new InvalidOperationException($"{step.GetType().Name} cannot write into a frame."),
-        };
+        var (outH, outW, channels) = step.FrameableImage ?? throw new InvalidOperationException($"{step.GetType().Name} cannot write into a frame.");
         long row = (long)f.Width * channels;
         int right = f.Width - f.Left - outW, bottom = f.Height - f.Top - outH;
         w.Line($"// Zero padding around the {outH}×{outW} output in its {f.Height}×{f.Width} frame (read by the next layer).");

@@ -66,22 +66,19 @@ internal static class SmallConvolutionEmitter
 
     // ---- activations ------------------------------------------------------------------------------------------------
 
+    // ReLU and ReLU6 as in every kernel (KernelEmitter); these kernels also fuse tanh and sigmoid.
     private static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
     {
-        ActivationKind.Relu => $"{v.Static}.Max({value}, {v.Type}.Zero)",
-        ActivationKind.Relu6 => $"{v.Static}.Min({v.Static}.Max({value}, {v.Type}.Zero), {v.Static}.Create(6f))",
         ActivationKind.Tanh => $"{VectorMath}.TanhSingle({value})",
         ActivationKind.Sigmoid => $"{VectorMath}.SigmoidSingle({value})",
-        _ => value,
+        _ => KernelEmitter.Activate(value, activation, v),
     };
 
     private static string ActivateScalar(string value, ActivationKind activation) => activation switch
     {
-        ActivationKind.Relu => $"global::System.MathF.Max({value}, 0f)",
-        ActivationKind.Relu6 => $"global::System.MathF.Min(global::System.MathF.Max({value}, 0f), 6f)",
         ActivationKind.Tanh => $"global::ShapeGen.Runtime.Activations.Scalar(global::ShapeGen.Activation.Tanh, {value})",
         ActivationKind.Sigmoid => $"global::ShapeGen.Runtime.Activations.Scalar(global::ShapeGen.Activation.Sigmoid, {value})",
-        _ => value,
+        _ => KernelEmitter.ActivateScalar(value, activation),
     };
 
     /// <summary>Stores the first <paramref name="count"/> lanes of a vector local (whole 128-bit pieces, then single lanes).</summary>
