@@ -38,9 +38,10 @@ public sealed record KernelTiming(string Layer, string Description, double Micro
 /// </summary>
 public sealed class ForwardProfile
 {
-    private ForwardProfile(string network, int iterations, IReadOnlyList<LayerTiming> layers, IReadOnlyList<KernelTiming> kernels,
+    private ForwardProfile(string network, int iterations, int threads, IReadOnlyList<LayerTiming> layers, IReadOnlyList<KernelTiming> kernels,
         double totalMicroseconds, long multiplyAdds)
     {
+        Threads = threads;
         Kernels = kernels;
         Network = network;
         Iterations = iterations;
@@ -54,6 +55,12 @@ public sealed class ForwardProfile
 
     /// <summary>How many timed forward passes the medians come from.</summary>
     public int Iterations { get; }
+
+    /// <summary>
+    /// The threads the pass could use: the network's <c>MaxDegreeOfParallelism</c>, capped at the processor count. Only
+    /// the large convolutions split their rows among them; the other layers run on the calling thread.
+    /// </summary>
+    public int Threads { get; }
 
     /// <summary>Every layer of the network, in order.</summary>
     public IReadOnlyList<LayerTiming> Layers { get; }
@@ -77,8 +84,9 @@ public sealed class ForwardProfile
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static ForwardProfile FromTimestamps(string network, IReadOnlyList<LayerInfo> layers, IReadOnlyList<string> kernelLayers,
-        IReadOnlyList<string> kernelDescriptions, IReadOnlyList<string?> runsIn, long[] timestamps, int iterations)
+        IReadOnlyList<string> kernelDescriptions, IReadOnlyList<string?> runsIn, long[] timestamps, int iterations, int threads = 1)
     {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread runs the pass.");
         if (network is null) throw new ArgumentNullException(nameof(network));
         if (layers is null) throw new ArgumentNullException(nameof(layers));
         if (kernelLayers is null) throw new ArgumentNullException(nameof(kernelLayers));
@@ -116,7 +124,7 @@ public sealed class ForwardProfile
         }
         var kernelTimings = new List<KernelTiming>(kernels);
         for (int k = 0; k < kernels; k++) kernelTimings.Add(new KernelTiming(kernelLayers[k], kernelDescriptions[k], kernelMedians[k]));
-        return new ForwardProfile(network, iterations, timings, kernelTimings, total, layers.Sum(l => l.MultiplyAdds));
+        return new ForwardProfile(network, iterations, threads, timings, kernelTimings, total, layers.Sum(l => l.MultiplyAdds));
     }
 
     private static double Median(double[] values)
@@ -129,10 +137,12 @@ public sealed class ForwardProfile
 
     /// <summary>
     /// The profile as a table: layer, type, median µs, share of the pass, multiply-adds and GFLOP/s.
-    /// <paramref name="peakGigaflops"/>, when given, adds a "% of peak" column (e.g. 224 for one Zen 5 core's fp32 FMA peak).
+    /// <paramref name="peakGigaflops"/>, when given, adds a "% of peak" column: the peak of one core (e.g. 224 for one
+    /// Zen 5 core's fp32 FMA peak), times <see cref="Threads"/> when the pass ran on several.
     /// </summary>
     public string ToTable(double? peakGigaflops = null)
     {
+        if (peakGigaflops is > 0) peakGigaflops *= Threads;
         var inv = CultureInfo.InvariantCulture;
         var rows = new List<string[]>
         {
@@ -158,7 +168,7 @@ public sealed class ForwardProfile
         int columns = showPeak ? 7 : 6;
         var widths = Enumerable.Range(0, columns).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
-        text.Append(Network).Append(": median of ").Append(Iterations.ToString(inv)).AppendLine(" timed passes, one thread");
+        text.Append(Network).Append(": median of ").Append(Iterations.ToString(inv)).AppendLine(Threads == 1 ? " timed passes, one thread" : $" timed passes, up to {Threads.ToString(inv)} threads");
         for (int r = 0; r < rows.Count; r++)
         {
             if (r == rows.Count - 1) text.AppendLine(new string('-', widths.Sum() + 2 * (columns - 1)));

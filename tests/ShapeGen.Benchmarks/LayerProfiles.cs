@@ -12,27 +12,31 @@ namespace ShapeGen.Benchmarks;
 /// </summary>
 public static class LayerProfiles
 {
-    private static readonly Dictionary<string, Func<float[], Func<float[], int, ForwardProfile>>> Profilers = new()
+    private static readonly Dictionary<string, Func<float[], int, Func<float[], int, ForwardProfile>>> Profilers = new()
     {
-        ["sobel_valid"] = p => { var n = new SobelValid(p); return (input, iterations) => n.Profile(input, iterations); },
-        ["stride_padding_zoo"] = p => { var n = new StridePaddingZoo(p); return (input, iterations) => n.Profile(input, iterations); },
-        ["mobile_block"] = p => { var n = new MobileBlock(p); return (input, iterations) => n.Profile(input, iterations); },
-        ["mnist_convnet"] = p => { var n = new MnistConvNet(p); return (input, iterations) => n.Profile(input, iterations); },
-        ["mobilenet_96"] = p => { var n = new MobileNet96(p); return (input, iterations) => n.Profile(input, iterations); },
-        ["cifar_vgg"] = p => { var n = new CifarVgg(p); return (input, iterations) => n.Profile(input, iterations); },
+        ["sobel_valid"] = (p, threads) => { var n = new SobelValid(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
+        ["stride_padding_zoo"] = (p, threads) => { var n = new StridePaddingZoo(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
+        ["mobile_block"] = (p, threads) => { var n = new MobileBlock(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
+        ["mnist_convnet"] = (p, threads) => { var n = new MnistConvNet(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
+        ["mobilenet_96"] = (p, threads) => { var n = new MobileNet96(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
+        ["cifar_vgg"] = (p, threads) => { var n = new CifarVgg(p) { MaxDegreeOfParallelism = threads }; return (input, iterations) => n.Profile(input, iterations); },
     };
 
-    /// <summary>Profiles the models <paramref name="include"/> selects and returns their tables.</summary>
-    public static string Build(double peakGflops, Func<ModelInfo, bool> include)
+    /// <summary>
+    /// Profiles the models <paramref name="include"/> selects with <c>MaxDegreeOfParallelism = </c><paramref name="threads"/>
+    /// and returns their tables.
+    /// </summary>
+    public static string Build(double peakGflops, Func<ModelInfo, bool> include, int threads = 1)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Per-layer profile (generated `Profile` method, median of timed passes, one thread); FMA peak measured on this core: {peakGflops:F0} GFLOP/s.");
+        string running = threads == 1 ? "one thread" : $"MaxDegreeOfParallelism = {threads}";
+        text.AppendLine(CultureInfo.InvariantCulture, $"Per-layer profile (generated `Profile` method, median of timed passes, {running}); FMA peak measured on one core: {peakGflops:F0} GFLOP/s.");
         text.AppendLine();
         foreach (ModelInfo model in Models.All)
         {
             if (!include(model)) continue;
             ModelData data = ModelData.Load(model);
-            var profile = Profilers[model.Case](data.Parameters);
+            var profile = Profilers[model.Case](data.Parameters, threads);
             // Enough passes for steady medians, bounded to about a second per model.
             int iterations = (int)Math.Clamp(2e9 / Math.Max(1, 2.0 * model.MultiplyAdds) , 200, 20_000);
             profile(data.Input, 20); // warm-up: tiered JIT reaches the optimized kernels

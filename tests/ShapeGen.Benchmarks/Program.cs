@@ -10,6 +10,7 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Mnist*' --job short
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --verify               outputs only
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile [model]      per-layer µs and GFLOP/s only
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile cifar --threads 2   the same with MaxDegreeOfParallelism = 2
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Parallel*'  CifarVgg on 2 threads, fork-join cost
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --fork-join            fork-join latency percentiles only
 // Other arguments go to BenchmarkDotNet.
@@ -36,7 +37,9 @@ if (profileArg >= 0)
 {
     string? only = profileArg + 1 < args.Length && !args[profileArg + 1].StartsWith('-') ? args[profileArg + 1] : null;
     Console.WriteLine();
-    Console.WriteLine(LayerProfiles.Build(peak, m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase)));
+    int threadsArg = Array.IndexOf(args, "--threads");
+    int threads = threadsArg >= 0 && threadsArg + 1 < args.Length ? int.Parse(args[threadsArg + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    Console.WriteLine(LayerProfiles.Build(peak, m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase), threads));
     return 0;
 }
 
@@ -67,6 +70,9 @@ string table = ResultsTable.Build(summaries, machine);
 // Per-layer times of the models that were benchmarked, measured after BenchmarkDotNet's runs (same build, same machine).
 var benchmarked = summaries.SelectMany(s => s.Reports).SelectMany(r => r.BenchmarkCase.Descriptor.Categories).ToHashSet();
 table += Environment.NewLine + LayerProfiles.Build(peak, m => benchmarked.Contains(m.Case));
+// The parallel benchmark's network, layer by layer on two threads: which layers split, and how well.
+if (summaries.Any(s => s.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(CifarVggParallelBenchmark))))
+    table += Environment.NewLine + LayerProfiles.Build(peak, m => m.Case == "cifar_vgg", threads: 2);
 string resultsDirectory = summaries[0].ResultsDirectoryPath;
 Directory.CreateDirectory(resultsDirectory);
 string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");

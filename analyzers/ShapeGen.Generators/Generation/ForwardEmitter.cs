@@ -190,7 +190,7 @@ internal static class ForwardEmitter
         w.Line($"private static readonly string?[] s_runsIn = {{ {string.Join(", ", network.Layers.Select(layer => Literal(plan.RunsIn.TryGetValue(layer.Name, out var host) ? host : null)))} }};");
         w.Line();
         w.Line("/// <summary>");
-        w.Line("/// Times every layer of <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> on this thread: one warm-up pass, then");
+        w.Line("/// Times every layer of <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> as it runs with <see cref=\"MaxDegreeOfParallelism\"/>: one warm-up pass, then");
         w.Line("/// <paramref name=\"iterations\"/> passes with a timestamp after each kernel. Returns the median µs, multiply-adds and GFLOP/s per layer;");
         w.Line("/// <c>ToTable()</c> formats them. Meant for finding where time goes, not for the hot path (it allocates the result).");
         w.Line("/// </summary>");
@@ -207,14 +207,15 @@ internal static class ForwardEmitter
         w.Line($"ref float destination = ref {KernelEmitter.Memory}.GetArrayDataReference(output);");
         w.Line("ref float workspace = ref Workspace();");
         w.Line("ref float weights = ref global::ShapeGen.Runtime.AlignedMemory.Start(_weights, _weightsOffset);");
-        w.Line("Run(ref source, ref destination, ref workspace, ref weights, 1);");
+        w.Line("int degree = _maxDegreeOfParallelism;");
+        w.Line("Run(ref source, ref destination, ref workspace, ref weights, degree);");
         w.Open("for (int i = 0; i < iterations; i++)");
         w.Line("var stamps = new global::System.Span<long>(timestamps, i * Stamps, Stamps);");
-        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Profile512(ref source, ref destination, ref workspace, ref weights, stamps);");
-        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Profile256(ref source, ref destination, ref workspace, ref weights, stamps);");
-        w.Line("else Profile128(ref source, ref destination, ref workspace, ref weights, stamps);");
+        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Profile512(ref source, ref destination, ref workspace, ref weights, degree, stamps);");
+        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Profile256(ref source, ref destination, ref workspace, ref weights, degree, stamps);");
+        w.Line("else Profile128(ref source, ref destination, ref workspace, ref weights, degree, stamps);");
         w.Close();
-        w.Line($"return global::ShapeGen.ForwardProfile.FromTimestamps({CSharpLiterals.String(type.Name)}, Layers, s_kernelLayers, s_kernelDescriptions, s_runsIn, timestamps, iterations);");
+        w.Line($"return global::ShapeGen.ForwardProfile.FromTimestamps({CSharpLiterals.String(type.Name)}, Layers, s_kernelLayers, s_kernelDescriptions, s_runsIn, timestamps, iterations, {Splitter}.EffectiveDegree(degree));");
         w.Close();
         w.Line();
     }
@@ -244,14 +245,14 @@ internal static class ForwardEmitter
     }
 
     /// <summary>
-    /// The step sequence for one vector width. The profiled variant makes the same calls on one thread with a timestamp
-    /// after each kernel (written from this one method, so the two can never run different steps).
+    /// The step sequence for one vector width. The profiled variant makes the same calls, row splits included, with a
+    /// timestamp after each kernel (written from this one method, so the two can never run different steps).
     /// </summary>
     private static void WriteSteps(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets, VectorWidth width, bool profiled)
     {
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Open(profiled
-            ? $"private static void Profile{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, global::System.Span<long> timestamps)"
+            ? $"private static void Profile{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, int degree, global::System.Span<long> timestamps)"
             : $"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, int degree)");
         foreach (var buffer in offsets.Select(entry => entry.Key))
         {
@@ -267,14 +268,15 @@ internal static class ForwardEmitter
             {
                 w.Line($"{method}({sources}, ref {destination}, ref weights);");
             }
-            else if (profiled || !ParallelSplit.IsSplit(step))
+            else if (!ParallelSplit.IsSplit(step))
             {
                 w.Line($"{method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
             }
             else
             {
                 // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
-                w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
+                string chunks = ParallelSplit.ChunksPerThread(step, width) is int perThread ? $"chunksPerThread: {perThread}, " : "";
+                w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, {chunks}(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
                 w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
             }
             if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))

@@ -65,6 +65,17 @@ public static class WorkSplitter
         => Run(degreeOfParallelism, rows, ChunksPerThread, kernel, ref source, ref destination, ref weights);
 
     /// <summary>
+    /// <see cref="SplitRows(int, int, RangeKernel, ref float, ref float, ref float)"/> with a chosen number of chunks per
+    /// thread: 1 for kernels that stream all of their weights once per call (larger than the core's cache), where every
+    /// extra chunk would stream them again.
+    /// </summary>
+    public static void SplitRows(int degreeOfParallelism, int rows, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+    {
+        if (chunksPerThread < 1) throw new ArgumentOutOfRangeException(nameof(chunksPerThread), chunksPerThread, "At least one chunk per thread is needed.");
+        Run(degreeOfParallelism, rows, chunksPerThread, kernel, ref source, ref destination, ref weights);
+    }
+
+    /// <summary>
     /// Runs <paramref name="kernel"/> over the samples <c>[0, <paramref name="samples"/>)</c> of a batch on up to
     /// <paramref name="degreeOfParallelism"/> threads, one sample per chunk: a sample is long next to a claim, and
     /// single samples keep the threads' finishing times within one sample of each other.
@@ -106,12 +117,24 @@ public static class WorkSplitter
     private static Job? t_job;
 
     /// <summary>One calling thread's fork-join state, reused by every call it makes.</summary>
+    /// <remarks>
+    /// The chunks are dealt out in contiguous home segments, one per participant (the caller is participant 0, helper
+    /// <c>i</c> is participant <c>i + 1</c>). A participant claims its own segment's chunks front to back, then steals
+    /// from the back of the others'. When every thread keeps up, each one therefore runs the same share of rows in every
+    /// layer (the caller the top rows, the helper the bottom ones), so a layer reads what the same core wrote in the
+    /// layer before, from its own cache, instead of pulling half of it from the other core; a late or busy thread only
+    /// costs the chunks someone steals.
+    /// </remarks>
     private sealed unsafe class Job
     {
-        // (chunks << 32) | next chunk to claim. Between calls next == chunks, so nothing can be claimed while the
-        // fields below are rewritten; a claim is a successful compare-exchange on the current value, so a helper that
-        // read an old value can only ever claim a chunk of the call in progress.
-        private long _state;
+        // One 64-bit word per segment, a cache line apart (no false sharing between the participants' claims):
+        // (back << 32) | front, the chunks [front, back) not yet claimed. Between calls every segment is empty, so nothing
+        // can be claimed while the fields below are rewritten; a claim is a successful compare-exchange on the current
+        // value, so a helper that read an old value can only ever claim a chunk of the call in progress.
+        private const int SegmentStride = 8;
+        private readonly long[] _segments = new long[Math.Max(1, Environment.ProcessorCount) * SegmentStride];
+        private int _threads;
+        private int _chunks;
         private int _pending;
         private Exception? _error;
         private RangeKernel? _kernel;
@@ -130,11 +153,17 @@ public static class WorkSplitter
                 _destination = destination;
                 _weights = weights;
                 _count = count;
+                _chunks = chunks;
+                _threads = threads;
                 _error = null;
                 Volatile.Write(ref _pending, chunks);
-                Interlocked.Exchange(ref _state, (long)chunks << 32); // publishes the fields above
+                for (int t = 0; t < threads; t++)
+                {
+                    long front = (long)t * chunks / threads, back = (long)(t + 1) * chunks / threads;
+                    Interlocked.Exchange(ref _segments[t * SegmentStride], back << 32 | front); // publishes the fields above
+                }
                 Workers.Request(this, threads - 1);
-                Work();
+                Work(participant: 0);
                 if (Volatile.Read(ref _pending) != 0)
                 {
                     // Only chunks a helper is running are left: wait for them without ever sleeping a whole millisecond.
@@ -154,31 +183,53 @@ public static class WorkSplitter
             }
         }
 
-        /// <summary>Claims and runs chunks until none is left; returns how many it ran. Never throws: failures are kept for the caller.</summary>
-        public int Work()
+        /// <summary>
+        /// Claims and runs chunks until none is left, its own segment's first; returns how many it ran. Never throws:
+        /// failures are kept for the caller.
+        /// </summary>
+        public int Work(int participant)
         {
             int ran = 0;
+            int threads = Volatile.Read(ref _threads);
+            if (threads < 1) return 0;
+            int home = participant % threads;
+            for (int i = 0; i < threads; i++)
+            {
+                int segment = (home + i) % threads;
+                int chunk;
+                while ((chunk = Claim(segment, fromFront: i == 0)) >= 0)
+                {
+                    ran++;
+                    // Claimed: until _pending drops, the caller is inside Run, so the fields and pins are this call's.
+                    try
+                    {
+                        int start = (int)((long)chunk * _count / _chunks), end = (int)((long)(chunk + 1) * _count / _chunks);
+                        _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
+                    }
+                    catch (Exception exception)
+                    {
+                        Interlocked.CompareExchange(ref _error, exception, null);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _pending);
+                    }
+                }
+            }
+            return ran;
+        }
+
+        /// <summary>Takes the next chunk of a segment from its front (the owner) or its back (a thief); −1 when it is empty.</summary>
+        private int Claim(int segment, bool fromFront)
+        {
+            ref long state = ref _segments[segment * SegmentStride];
             while (true)
             {
-                long state = Volatile.Read(ref _state);
-                int next = (int)state, chunks = (int)(state >> 32);
-                if (next >= chunks) return ran;
-                if (Interlocked.CompareExchange(ref _state, state + 1, state) != state) continue;
-                ran++;
-                // Claimed: until _pending drops, the caller is inside Run, so the fields and pins are this call's.
-                try
-                {
-                    int start = (int)((long)next * _count / chunks), end = (int)((long)(next + 1) * _count / chunks);
-                    _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
-                }
-                catch (Exception exception)
-                {
-                    Interlocked.CompareExchange(ref _error, exception, null);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pending);
-                }
+                long current = Volatile.Read(ref state);
+                int front = (int)current, back = (int)(current >> 32);
+                if (front >= back) return -1;
+                long next = fromFront ? current + 1 : current - (1L << 32);
+                if (Interlocked.CompareExchange(ref state, next, current) == current) return fromFront ? front : back - 1;
             }
         }
     }
@@ -226,6 +277,7 @@ public static class WorkSplitter
     {
         private static readonly long s_spinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
 
+        private readonly int _participant;
         private Job? _job;
         private int _busy;
         private Job? _current;
@@ -239,6 +291,7 @@ public static class WorkSplitter
 
         public Worker(int index)
         {
+            _participant = index + 1; // the caller is participant 0
             var thread = new Thread(Loop) { IsBackground = true, Name = "ShapeGen worker " + index };
             thread.Start();
         }
@@ -268,7 +321,7 @@ public static class WorkSplitter
                     Volatile.Write(ref _busy, 1);
                     Job? job = Interlocked.Exchange(ref _job, null);
                     Volatile.Write(ref _current, job);
-                    int chunks = job?.Work() ?? 0;
+                    int chunks = job?.Work(_participant) ?? 0;
                     Volatile.Write(ref _busy, 0);
                     Volatile.Write(ref _chunks, _chunks + chunks);
                     Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());

@@ -32,9 +32,20 @@ public sealed class ParallelNetworksFixture : IDisposable
         "[Dense(5)]",
     });
 
+    public static readonly NetworkSource SplitPools = NetworkSource.Class(Namespace, "SplitPools", new[]
+    {
+        "[Input(33, 30, 16)]",
+        "[Conv2D(32, 3, Padding.Same, Activation = Activation.Relu)]", // 33×30×32: 4.56 M multiply-adds, split
+        "[MaxPooling2D(2, Padding.Same)]",                             // 127 KB in, 17 rows: split, written into the next frame
+        "[Conv2D(48, 3, Padding.Same)]",                               // 17×15×48: 3.53 M, split
+        "[AveragePooling2D(3, Padding.Same, Stride = 2)]",             // 48 KB in: on the caller
+        "[Flatten]",
+        "[Dense(3)]",
+    });
+
     public ParallelNetworksFixture()
     {
-        Compiler = NetworkCompiler.Compile(new[] { OddRows, TwoRows }, "ShapeGen.ParallelTests", withRunners: true);
+        Compiler = NetworkCompiler.Compile(new[] { OddRows, TwoRows, SplitPools }, "ShapeGen.ParallelTests", withRunners: true);
     }
 
     public NetworkCompiler Compiler { get; }
@@ -60,7 +71,7 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
     public static IEnumerable<object[]> CasesAndDegrees =>
         ConformanceTests.CaseNames.SelectMany(name => new[] { 2, 3, 64 }.Select(degree => new object[] { name, degree }));
 
-    public static IEnumerable<object[]> ParallelNetworks => new[] { "OddRows", "TwoRows" }.Select(n => new object[] { n });
+    public static IEnumerable<object[]> ParallelNetworks => new[] { "OddRows", "TwoRows", "SplitPools" }.Select(n => new object[] { n });
 
     private (CompiledNetwork Network, object Instance) Conformance(string name)
     {
@@ -124,32 +135,44 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
 
     [Theory]
     [MemberData(nameof(ParallelNetworks))]
-    public void Odd_rows_depthwise_and_two_row_networks_give_the_serial_outputs_bit_for_bit(string name)
+    public void Odd_rows_depthwise_pooling_and_two_row_networks_give_the_serial_outputs_bit_for_bit(string name)
     {
         var (network, instance) = Parallel(name);
         foreach (int degree in new[] { 2, 3, 4, 7, 1000 }) AssertParallelEqualsSerial(network, instance, degree, name);
     }
 
     [Fact]
-    public void Only_large_multi_row_convolutions_are_split()
+    public void Only_large_multi_row_convolutions_and_the_large_pools_between_them_are_split()
     {
-        // Each split step appears once per vector width (512, 256, 128) with its row count.
+        // Each split step appears once per vector width (512, 256, 128) in Run and again in Profile, with its row count.
         string oddRows = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".OddRows")!;
-        Assert.Equal(Enumerable.Repeat(45, 6), SplitRowCounts(oddRows)); // the depthwise and the convolution
+        Assert.Equal(Enumerable.Repeat(45, 12), SplitRows(oddRows).Select(split => split.Rows)); // the depthwise and the convolution
         Assert.Contains("Sigmoid", oddRows); // the activation pass after the split convolution runs on the caller
 
         string twoRows = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".TwoRows")!;
-        Assert.Equal(new[] { 2, 2, 2 }, SplitRowCounts(twoRows));
+        Assert.Equal(Enumerable.Repeat(2, 6), SplitRows(twoRows).Select(split => split.Rows));
 
-        // CifarVgg: its six 3×3 convolutions, not the Dense layers (one row each).
+        // The 127 KB max pool is split (17 rows) and clears only its own rows' part of the next layer's padding frame;
+        // the 48 KB average pool is not.
+        string pools = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".SplitPools")!;
+        Assert.Equal(new[] { 33, 17, 17 }, SplitRows(pools).Select(split => split.Rows).Take(3));
+        Assert.Equal(18, SplitRows(pools).Length);
+        Assert.Contains("if (rowStart == 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination", pools);
+
+        // CifarVgg: its six 3×3 convolutions and the three max pools between them (256, 128
+        // and 64 KB of input), not the Dense layers (one row each). The three convolutions whose kernels exceed L2 take
+        // one chunk of rows per thread, so that each thread streams their weights once.
         var cifar = _conformance.Compiler[ConformanceFixture.Namespace + ".CifarVgg"];
-        Assert.Equal(new[] { 32, 32, 16, 16, 8, 8 }, SplitRowCounts(_conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!).Take(6));
-        Assert.Equal(18, SplitRowCounts(_conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!).Length);
+        var splits = SplitRows(_conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!);
+        Assert.Equal(new[] { 32, 32, 16, 16, 16, 8, 8, 8, 4 }, splits.Take(9).Select(split => split.Rows));
+        Assert.Equal(new int?[] { null, null, null, null, 1, null, 1, 1, null }, splits.Take(9).Select(split => split.ChunksPerThread));
+        Assert.Equal(54, splits.Length);
     }
 
-    private static int[] SplitRowCounts(string source) => Regex
-        .Matches(source, @"WorkSplitter\.SplitRows\(degree, (\d+), \(ref float rowSource")
-        .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+    private static (int Rows, int? ChunksPerThread)[] SplitRows(string source) => Regex
+        .Matches(source, @"WorkSplitter\.SplitRows\(degree, (\d+), (?:chunksPerThread: (\d+), )?\(ref float rowSource")
+        .Select(m => (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            m.Groups[2].Success ? int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : (int?)null))
         .ToArray();
 
     [Fact]
@@ -330,6 +353,47 @@ public sealed class WorkSplitterTests
     {
         int current;
         while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+
+    [Theory]
+    [InlineData(2, 8)]
+    [InlineData(2, 7)]
+    [InlineData(3, 45)]
+    public void One_chunk_per_thread_runs_every_row_once_in_one_range_per_thread(int degree, int rows)
+    {
+        int threads = Math.Min(WorkSplitter.EffectiveDegree(degree), rows);
+        for (int round = 0; round < 20; round++)
+        {
+            var hits = new int[rows];
+            int ranges = 0;
+            WorkSplitter.SplitRows(degree, rows, chunksPerThread: 1, (ref float _, ref float _, ref float _, int start, int end) =>
+            {
+                Interlocked.Increment(ref ranges);
+                for (int i = start; i < end; i++) Interlocked.Increment(ref hits[i]);
+            }, ref s_dummy, ref s_dummy, ref s_dummy);
+            Assert.All(hits, h => Assert.Equal(1, h));
+            Assert.Equal(threads, ranges);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => WorkSplitter.SplitRows(2, 8, chunksPerThread: 0,
+            (ref float _, ref float _, ref float _, int _, int _) => { }, ref s_dummy, ref s_dummy, ref s_dummy));
+    }
+
+    [Fact]
+    public void The_caller_runs_the_first_rows_of_every_layer()
+    {
+        // Home segments: the caller claims the front of its own share first (helpers steal from the back), so the same
+        // rows stay on the same thread layer after layer and each layer reads what its own core wrote.
+        int caller = Environment.CurrentManagedThreadId;
+        for (int round = 0; round < 20; round++)
+        {
+            int firstRowThread = 0;
+            WorkSplitter.SplitRows(2, 8, (ref float _, ref float _, ref float _, int start, int _) =>
+            {
+                if (start == 0) Volatile.Write(ref firstRowThread, Environment.CurrentManagedThreadId);
+                Thread.SpinWait(20_000);
+            }, ref s_dummy, ref s_dummy, ref s_dummy);
+            Assert.Equal(caller, firstRowThread);
+        }
     }
 
     [Fact]

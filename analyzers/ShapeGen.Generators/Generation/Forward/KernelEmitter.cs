@@ -145,6 +145,8 @@ internal static class KernelEmitter
     /// <summary>
     /// Zeroes the border of the step's output frame, which the next layer reads as its zero padding. The buffer is a
     /// reused workspace slot, so the border is cleared on every call (a few rows and columns, not the whole image).
+    /// Every frameable step has a row range; each call clears only the border beside its own rows (the top border with
+    /// the first row, the bottom one with the last), so threads splitting the rows never write the same cache lines.
     /// </summary>
     private static void ZeroFrameBorder(SourceWriter w, ForwardStep step, OutputFrame f)
     {
@@ -152,11 +154,11 @@ internal static class KernelEmitter
         long row = (long)f.Width * channels;
         int right = f.Width - f.Left - outW, bottom = f.Height - f.Top - outH;
         w.Line($"// Zero padding around the {outH}×{outW} output in its {f.Height}×{f.Width} frame (read by the next layer).");
-        if (f.Top > 0) w.Line($"{Memory}.CreateSpan(ref destination, {I(f.Top * row)}).Clear();");
-        if (bottom > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", I((f.Top + outH) * row))}, {I(bottom * row)}).Clear();");
+        if (f.Top > 0) w.Line($"if (rowStart == 0) {Memory}.CreateSpan(ref destination, {I(f.Top * row)}).Clear();");
+        if (bottom > 0) w.Line($"if (rowEnd == {I(outH)}) {Memory}.CreateSpan(ref {At("destination", I((f.Top + outH) * row))}, {I(bottom * row)}).Clear();");
         if (f.Left > 0 || right > 0)
         {
-            w.Open($"for (int y = {I(f.Top)}; y < {I(f.Top + outH)}; y++)");
+            w.Open($"for (int y = rowStart + {I(f.Top)}; y < rowEnd + {I(f.Top)}; y++)");
             if (f.Left > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", $"y * {I(row)}")}, {I((long)f.Left * channels)}).Clear();");
             if (right > 0) w.Line($"{Memory}.CreateSpan(ref {At("destination", $"y * {I(row)} + {I((long)(f.Left + outW) * channels)}")}, {I((long)right * channels)}).Clear();");
             w.Close();
@@ -171,16 +173,13 @@ internal static class KernelEmitter
         w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
 
-        int vectors = (s.Filters + v.Lanes - 1) / v.Lanes;
-        // A single output position (Dense): no pixels to share the weight loads, so use the accumulators on more
-        // filters at once (independent FMA chains, and one contiguous stream through the weight rows).
-        int perChunk = s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
+        int perChunk = VectorsPerChunk(s, v);
         int pixels = PixelsPerBlock(s.OutW, perChunk, v);
         int chunkFloats = perChunk * v.Lanes;
         int fullChunks = s.Filters / chunkFloats;
         int tailFilters = s.Filters - fullChunks * chunkFloats;
 
-        if (ChunksOutermost(s, fullChunks))
+        if (ChunksOutermost(s, v))
         {
             // The kernel is larger than L2: walk it one chunk of filters at a time (that chunk's weights stay in L2)
             // over every pixel, instead of streaming all of it from L3 for every block of pixels.
@@ -227,8 +226,23 @@ internal static class KernelEmitter
     /// <summary>Bytes of packed kernel above which a convolution loops over filter chunks outermost (half of a 1 MB L2).</summary>
     private const long ChunkOutermostKernelBytes = 512 * 1024;
 
-    private static bool ChunksOutermost(ConvolutionStep s, int fullChunks)
-        => fullChunks >= 2 && 4L * s.KernelH * s.KernelW * s.Channels * s.PaddedFilters > ChunkOutermostKernelBytes;
+    /// <summary>
+    /// Whether the convolution walks its filters one chunk at a time over every pixel (the kernel is larger than L2).
+    /// Such a kernel streams all of its weights once per call, whatever its row range: a parallel split gives it one
+    /// chunk of rows per thread (<see cref="ParallelSplit"/>).
+    /// </summary>
+    internal static bool ChunksOutermost(ConvolutionStep s, VectorWidth v)
+        => s.Filters / (VectorsPerChunk(s, v) * v.Lanes) >= 2
+            && 4L * s.KernelH * s.KernelW * s.Channels * s.PaddedFilters > ChunkOutermostKernelBytes;
+
+    /// <summary>Accumulator vectors of filters per chunk (per output pixel).</summary>
+    private static int VectorsPerChunk(ConvolutionStep s, VectorWidth v)
+    {
+        int vectors = (s.Filters + v.Lanes - 1) / v.Lanes;
+        // A single output position (Dense): no pixels to share the weight loads, so use the accumulators on more
+        // filters at once (independent FMA chains, and one contiguous stream through the weight rows).
+        return s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
+    }
 
     /// <summary>Every output row in blocks of <paramref name="pixels"/> (and one remainder block); <paramref name="block"/> writes a block's body.</summary>
     private static void ConvolutionRows(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, Action<int> block)
@@ -487,7 +501,8 @@ internal static class KernelEmitter
             ("PoolH", s.PoolH), ("PoolW", s.PoolW), ("StrideH", s.StrideH), ("StrideW", s.StrideW), ("PadTop", s.PadTop),
             ("PadLeft", s.PadLeft), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
         string start = s.Max ? $"{v.Static}.Create(float.NegativeInfinity)" : $"{v.Type}.Zero";
-        w.Open("for (int oy = 0; oy < OutH; oy++)");
+        w.Line(RowRangeAssert);
+        w.Open("for (int oy = rowStart; oy < rowEnd; oy++)");
         w.Line("int y0 = oy * StrideH - PadTop;");
         w.Line("int yStart = global::System.Math.Max(0, y0), yEnd = global::System.Math.Min(InH, y0 + PoolH);");
         w.Open("for (int ox = 0; ox < OutW; ox++)");

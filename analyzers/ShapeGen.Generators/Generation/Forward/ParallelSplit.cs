@@ -2,8 +2,8 @@ namespace ShapeGen.Generators.Generation.Forward;
 
 /// <summary>
 /// Which steps a single-sample Forward with <c>MaxDegreeOfParallelism</c> &gt; 1 splits across threads: convolutions
-/// and depthwise convolutions with enough work, by ranges of output rows. Each output row is computed by exactly the
-/// same code whichever thread runs it, so the split never changes a result.
+/// and depthwise convolutions with enough work, and the large poolings between them, by ranges of output rows. Each
+/// output row is computed by exactly the same code whichever thread runs it, so the split never changes a result.
 /// </summary>
 internal static class ParallelSplit
 {
@@ -16,14 +16,24 @@ internal static class ParallelSplit
     /// </summary>
     public const long MinimumMultiplyAdds = 300_000;
 
+    /// <summary>
+    /// The input a pooling step needs before its rows are split. Pooling is a few comparisons per value, but when the
+    /// split layer before it wrote half of its input on another core, a single thread pulls that half across (about
+    /// 4× slower than from its own cache); split like its producer, each core pools what it wrote itself
+    /// (the WorkSplitter gives every thread the same share of rows in every layer). 64 KB: below that the transfer
+    /// costs less than a fork-join.
+    /// </summary>
+    public const long MinimumPoolInputBytes = 64 * 1024;
+
     /// <summary>Whether the step's kernel takes a row range (<c>int rowStart, int rowEnd</c>).</summary>
-    public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep;
+    public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep or PoolStep;
 
     /// <summary>The step's output rows, for the row range of its kernel.</summary>
     public static int Rows(ForwardStep step) => step switch
     {
         ConvolutionStep s => s.OutH,
         DepthwiseStep s => s.OutH,
+        PoolStep s => s.OutH,
         _ => 0,
     };
 
@@ -36,6 +46,17 @@ internal static class ParallelSplit
     };
 
     /// <summary>Whether a parallel single-sample Forward splits this step's rows across threads.</summary>
-    public static bool IsSplit(ForwardStep step)
-        => HasRowRange(step) && Rows(step) >= 2 && MultiplyAdds(step) >= MinimumMultiplyAdds;
+    public static bool IsSplit(ForwardStep step) => Rows(step) >= 2 && step switch
+    {
+        // Pools of fewer than 16 channels take the narrow kernel, which has no row range.
+        PoolStep s => s.Channels >= 16 && 4L * s.InH * s.InW * s.Channels >= MinimumPoolInputBytes,
+        _ => HasRowRange(step) && MultiplyAdds(step) >= MinimumMultiplyAdds,
+    };
+
+    /// <summary>
+    /// Chunks of rows per thread, when not the WorkSplitter's default: one for a convolution that streams its whole
+    /// kernel (larger than L2) once per call, since each further chunk would stream it again.
+    /// </summary>
+    public static int? ChunksPerThread(ForwardStep step, VectorWidth width)
+        => step is ConvolutionStep s && KernelEmitter.ChunksOutermost(s, width) ? 1 : null;
 }
