@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of this repository (README "Quick start", and what .ci/run calls):
 #   1. dotnet build + dotnet test ShapeGen.sln -c Release   (the samples must build; every test project runs)
+#      then the forward-pass tests again with 256-bit and with 128-bit vectors (AVX-512 / AVX2 turned off)
 #   2. eng/package-smoke-test.sh             (pack, consume from a new project outside the repo; counts as one test)
 # Both always run. The output ends with a line "N passed, N failed"; the exit status is non-zero on any failure.
 set -uo pipefail
@@ -54,14 +55,19 @@ dotnet test ShapeGen.sln -c Release -tl:off 2>&1 | tee "$logs/dotnet-test.log"
 test_status=${PIPESTATUS[0]}
 
 # VSTest: "Passed!  - Failed:     0, Passed:   123, Skipped: ..." (or "Failed!  - ..."), one line per test assembly.
-results=0
-while IFS= read -r line; do
-    f="$(sed -E 's/.*Failed:[[:space:]]*([0-9]+),.*/\1/' <<< "$line")"
-    p="$(sed -E 's/.*Passed:[[:space:]]*([0-9]+),.*/\1/' <<< "$line")"
-    failed=$((failed + f))
-    passed=$((passed + p))
-    results=$((results + 1))
-done < <(grep -E '(Passed|Failed)![[:space:]]+-[[:space:]]+Failed:[[:space:]]*[0-9]+,[[:space:]]+Passed:[[:space:]]*[0-9]+,' "$logs/dotnet-test.log")
+# count_results LOG: adds the log's counts to passed/failed and sets results to the number of such lines.
+count_results() {
+    results=0
+    local line f p
+    while IFS= read -r line; do
+        f="$(sed -E 's/.*Failed:[[:space:]]*([0-9]+),.*/\1/' <<< "$line")"
+        p="$(sed -E 's/.*Passed:[[:space:]]*([0-9]+),.*/\1/' <<< "$line")"
+        failed=$((failed + f))
+        passed=$((passed + p))
+        results=$((results + 1))
+    done < <(grep -E '(Passed|Failed)![[:space:]]+-[[:space:]]+Failed:[[:space:]]*[0-9]+,[[:space:]]+Passed:[[:space:]]*[0-9]+,' "$1")
+}
+count_results "$logs/dotnet-test.log"
 
 if (( test_status != 0 )); then
     problems+=("dotnet test ShapeGen.sln exited with $test_status (see $logs/dotnet-test.log)")
@@ -72,6 +78,26 @@ elif (( ${#test_projects[@]} > 0 && results == 0 )); then
     failed=$((failed + 1))
 elif (( ${#test_projects[@]} == 0 )); then
     echo "note: no test projects under tests/ yet; dotnet test ran on the solution and found none"
+fi
+
+# ---- 1b. the forward-pass tests on narrower vectors ---------------------------------------------------------------
+# Generated networks carry Vector512, Vector256 and Vector128 kernels and the JIT keeps the widest one the CPU runs.
+# On an AVX-512 machine only the 512-bit kernels ran above; turning the wider instruction sets off runs the same
+# numeric tests (conformance, random networks, parallel splits) through the 256-bit and then the 128-bit kernels.
+if (( build_status == 0 )); then
+    for width in "256:DOTNET_EnableAVX512=0" "128:DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0"; do
+        bits="${width%%:*}"
+        echo
+        echo "== forward-pass tests with ${bits}-bit vectors (${width#*:})"
+        env ${width#*:} dotnet test tests/ShapeGen.Tests -c Release --no-build -tl:off \
+            --filter "FullyQualifiedName~ShapeGen.Tests.Forward" 2>&1 | tee "$logs/forward-${bits}.log"
+        width_status=${PIPESTATUS[0]}
+        count_results "$logs/forward-${bits}.log"
+        if (( width_status != 0 || results == 0 )); then
+            problems+=("forward-pass tests with ${bits}-bit vectors (see $logs/forward-${bits}.log)")
+            if (( results == 0 )); then failed=$((failed + 1)); fi
+        fi
+    done
 fi
 
 # ---- 2. the package smoke test ----------------------------------------------------------------------------------

@@ -146,9 +146,10 @@ internal static class ForwardEmitter
         long total = plan.Steps.Sum(ParallelSplit.MultiplyAdds);
         w.Line("/// <summary>");
         w.Line("/// The most threads one <c>Forward</c> call may use; 1 (the default) runs everything on the calling thread. Above 1, a");
-        w.Line("/// single-sample <c>Forward</c> splits the output rows of its large convolutions among that many threads (the caller");
-        w.Line($"/// and pool threads of ShapeGen's own) and runs every other layer on the caller; convolutions of fewer than {SummaryFormatter.Count(ParallelSplit.MinimumMultiplyAdds)}");
-        w.Line("/// multiply-adds or one output row are not worth a split. A batch <c>Forward</c> shares its samples out among the threads instead.");
+        w.Line("/// single-sample <c>Forward</c> splits the output rows of its large convolutions (and the large max/average poolings between");
+        w.Line("/// them), and the filters of its large Dense layers, among that many threads (the caller and pool threads of ShapeGen's own),");
+        w.Line($"/// and runs every other layer on the caller; layers of fewer than {SummaryFormatter.Count(ParallelSplit.MinimumMultiplyAdds)} multiply-adds are not worth a split.");
+        w.Line("/// A batch <c>Forward</c> shares its samples out among the threads instead.");
         w.Line("/// Results are bit-for-bit those of 1 thread. Values above <see cref=\"global::System.Environment.ProcessorCount\"/> use that");
         w.Line("/// many threads. Calls from several threads at once stay safe; they share the pool threads.");
         if (split.Count == 0)

@@ -142,7 +142,7 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
     }
 
     [Fact]
-    public void Only_large_multi_row_convolutions_and_the_large_pools_between_them_are_split()
+    public void Only_large_convolutions_the_large_pools_between_them_and_large_Dense_layers_are_split()
     {
         // Each split step appears once per vector width (512, 256, 128) in Run and again in Profile, with its row count.
         string oddRows = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".OddRows")!;
@@ -159,14 +159,16 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         Assert.Equal(18, SplitRows(pools).Length);
         Assert.Contains("if (rowStart == 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination", pools);
 
-        // CifarVgg: its six 3×3 convolutions and the three max pools between them (256, 128
-        // and 64 KB of input), not the Dense layers (one row each). The three convolutions whose kernels exceed L2 take
-        // one chunk of rows per thread, so that each thread streams their weights once.
+        // CifarVgg: its six 3×3 convolutions, the three max pools between them (256, 128 and 64 KB of input) and the
+        // 4096 → 256 Dense layer in two parts of 128 filters; not the 256 → 10 Dense layer. The three convolutions whose
+        // kernels exceed L2 take one chunk of rows per thread, so that each thread streams their weights once.
         var cifar = _conformance.Compiler[ConformanceFixture.Namespace + ".CifarVgg"];
-        var splits = SplitRows(_conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!);
-        Assert.Equal(new[] { 32, 32, 16, 16, 16, 8, 8, 8, 4 }, splits.Take(9).Select(split => split.Rows));
-        Assert.Equal(new int?[] { null, null, null, null, 1, null, 1, 1, null }, splits.Take(9).Select(split => split.ChunksPerThread));
-        Assert.Equal(54, splits.Length);
+        string cifarSource = _conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!;
+        var splits = SplitRows(cifarSource);
+        Assert.Equal(new[] { 32, 32, 16, 16, 16, 8, 8, 8, 4, 2 }, splits.Take(10).Select(split => split.Rows));
+        Assert.Equal(new int?[] { null, null, null, null, 1, null, 1, 1, null, null }, splits.Take(10).Select(split => split.ChunksPerThread));
+        Assert.Equal(60, splits.Length);
+        Assert.Contains("const int Parts = 2; // the range: parts of 128 filters", cifarSource);
     }
 
     private static (int Rows, int? ChunksPerThread)[] SplitRows(string source) => Regex

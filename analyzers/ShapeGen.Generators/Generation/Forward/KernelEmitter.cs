@@ -174,6 +174,11 @@ internal static class KernelEmitter
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
 
         int perChunk = VectorsPerChunk(s, v);
+        if (ParallelSplit.FilterParts(s) is int parts)
+        {
+            SplitDense(w, s, v, perChunk, parts);
+            return;
+        }
         int pixels = PixelsPerBlock(s.OutW, perChunk, v);
         int chunkFloats = perChunk * v.Lanes;
         int fullChunks = s.Filters / chunkFloats;
@@ -199,6 +204,30 @@ internal static class KernelEmitter
             return;
         }
         ConvolutionRows(w, s, v, pixels, p => ConvolutionBlock(w, s, v, p, perChunk));
+    }
+
+    /// <summary>
+    /// A single-position convolution (a Dense layer) whose range counts parts of <see cref="ParallelSplit.FilterPartSize"/>
+    /// filters instead of rows, so that threads can share out its weights (memory-bound: each thread streams only its
+    /// part). The whole range runs the usual wide chunks; a part range runs its filters in smaller chunks. Every output
+    /// is the same sum in the same order either way.
+    /// </summary>
+    private static void SplitDense(SourceWriter w, ConvolutionStep s, VectorWidth v, int perChunk, int parts)
+    {
+        int partVectors = ParallelSplit.FilterPartSize / v.Lanes;
+        int subVectors = Math.Min(partVectors, Math.Min(8, v.AccumulatorBudget));
+        w.Line($"const int Parts = {I(parts)}; // the range: parts of {I(ParallelSplit.FilterPartSize)} filters");
+        w.Line($"const int PartFilters = {I(ParallelSplit.FilterPartSize)};");
+        w.Line("global::System.Diagnostics.Debug.Assert(0 <= rowStart && rowStart <= rowEnd && rowEnd <= Parts);");
+        w.Line("ref float input = ref source;");
+        w.Line("ref float output = ref destination;");
+        w.Open("if (rowStart == 0 && rowEnd == Parts)");
+        ConvolutionBlock(w, s, v, 1, perChunk);
+        w.Line("return;");
+        w.Close();
+        w.Open($"for (int f0 = rowStart * PartFilters; f0 < rowEnd * PartFilters; f0 += {I(subVectors * v.Lanes)})");
+        ConvolutionChunk(w, s, v, 1, subVectors, s.Filters);
+        w.Close();
     }
 
     /// <summary>

@@ -2,8 +2,9 @@ namespace ShapeGen.Generators.Generation.Forward;
 
 /// <summary>
 /// Which steps a single-sample Forward with <c>MaxDegreeOfParallelism</c> &gt; 1 splits across threads: convolutions
-/// and depthwise convolutions with enough work, and the large poolings between them, by ranges of output rows. Each
-/// output row is computed by exactly the same code whichever thread runs it, so the split never changes a result.
+/// and depthwise convolutions with enough work, and the large poolings between them, by ranges of output rows; large
+/// Dense layers by ranges of filters. Each output value is computed by exactly the same code whichever thread runs it,
+/// so the split never changes a result.
 /// </summary>
 internal static class ParallelSplit
 {
@@ -28,10 +29,27 @@ internal static class ParallelSplit
     /// <summary>Whether the step's kernel takes a row range (<c>int rowStart, int rowEnd</c>).</summary>
     public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep or PoolStep;
 
-    /// <summary>The step's output rows, for the row range of its kernel.</summary>
+    /// <summary>
+    /// Filters per part of a split Dense layer (a single-position convolution), whose range counts parts instead of
+    /// rows: 128 filters are 8 accumulators of 512 bits, enough for a kernel that waits on memory, not on FMAs.
+    /// </summary>
+    public const int FilterPartSize = 128;
+
+    /// <summary>
+    /// The number of filter parts when the step is a Dense layer (one output position) worth splitting by filters: its
+    /// weights are read once per call, so a single core is bound by memory bandwidth and each thread streaming its own
+    /// part gains. Null for every other step.
+    /// </summary>
+    public static int? FilterParts(ForwardStep step)
+        => step is ConvolutionStep { OutH: 1, OutW: 1, Frame: null } s && s.Filters % FilterPartSize == 0
+            && s.Filters >= 2 * FilterPartSize && MultiplyAdds(s) >= MinimumMultiplyAdds
+            ? s.Filters / FilterPartSize
+            : null;
+
+    /// <summary>The step's output rows (filter parts for a split Dense layer), for the range of its kernel.</summary>
     public static int Rows(ForwardStep step) => step switch
     {
-        ConvolutionStep s => s.OutH,
+        ConvolutionStep s => FilterParts(s) ?? s.OutH,
         DepthwiseStep s => s.OutH,
         PoolStep s => s.OutH,
         _ => 0,
