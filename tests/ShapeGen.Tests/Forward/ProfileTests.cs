@@ -101,6 +101,32 @@ public sealed class ProfileTests : IClassFixture<ConformanceFixture>
     }
 
     [Fact]
+    public void Profile_runs_with_MaxDegreeOfParallelism_and_scales_the_peak_by_its_threads()
+    {
+        var (network, instance, reference) = Load("mnist_convnet");
+        var input = reference.Input.AsSpan(0, network.InputSize).ToArray();
+        var serial = network.Forward(instance, input);
+        Assert.Equal(1, Profile(instance, input, 2).Threads);
+        network.SetMaxDegreeOfParallelism(instance, 2);
+        try
+        {
+            var profile = Profile(instance, input, 3);
+            int threads = Math.Min(2, Environment.ProcessorCount);
+            Assert.Equal(threads, profile.Threads);
+            string table = profile.ToTable(peakGigaflops: 100);
+            Assert.Contains(threads == 1 ? "one thread" : "up to 2 threads", table);
+            // The total's "% of peak" is its GFLOP/s over 100 GFLOP/s per thread.
+            string expected = (profile.GigaflopsPerSecond / (100.0 * threads)).ToString("P0", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains(expected, table.Split('\n').Single(line => line.StartsWith("total", StringComparison.Ordinal)));
+            Assert.Equal(serial, network.Forward(instance, input));
+        }
+        finally
+        {
+            network.SetMaxDegreeOfParallelism(instance, 1);
+        }
+    }
+
+    [Fact]
     public void Bad_arguments_are_rejected_with_the_expected_sizes()
     {
         var (network, instance, _) = Load("mnist_convnet");
