@@ -516,13 +516,34 @@ internal static class KernelEmitter
         w.Line("output.Clear();");
         w.Line("continue;");
         w.Close();
-        w.Line($"var input = {Memory}.CreateReadOnlySpan(ref {At("source", "(iy * SourceW + ix) * Channels")}, Channels);");
-        w.Open("for (int c = 0; c < Channels; c++)");
-        w.Line("output.Slice(c * Multiplier, Multiplier).Fill(input[c]);");
-        w.Close();
+        int outChannels = s.Channels * s.Multiplier;
+        if (s.Channels >= 4 && outChannels % 4 == 0 && outChannels <= 4 * MaxRepeatVectors)
+        {
+            // Each group of 4 outputs is a shuffle of 4 neighbouring inputs (known now), not a Fill call per channel.
+            w.Line($"ref float input = ref {At("source", "(iy * SourceW + ix) * Channels")};");
+            w.Line($"ref float outputStart = ref {Memory}.GetReference(output);");
+            for (int k = 0; k < outChannels / 4; k++)
+            {
+                int first = 4 * k / s.Multiplier, from = Math.Min(first, s.Channels - 4); // stays inside the pixel
+                string lanes = string.Join(", ", Enumerable.Range(0, 4).Select(lane => I((4 * k + lane) / s.Multiplier - from)));
+                w.Line($"{V128}.StoreUnsafe({V128}.Shuffle({V128}.LoadUnsafe(ref input, {I(from)}), {V128}.Create({lanes})), ref outputStart, {I(4 * k)});");
+            }
+        }
+        else
+        {
+            w.Line($"var input = {Memory}.CreateReadOnlySpan(ref {At("source", "(iy * SourceW + ix) * Channels")}, Channels);");
+            w.Open("for (int c = 0; c < Channels; c++)");
+            w.Line("output.Slice(c * Multiplier, Multiplier).Fill(input[c]);");
+            w.Close();
+        }
         w.Close();
         w.Close();
     }
+
+    /// <summary>Output vectors per pixel up to which a channel repeat is written out as shuffles (beyond: a loop).</summary>
+    private const int MaxRepeatVectors = 64;
+
+    private const string V128 = "global::System.Runtime.Intrinsics.Vector128";
 
     private static void Pool(SourceWriter w, PoolStep s, VectorWidth v)
     {
