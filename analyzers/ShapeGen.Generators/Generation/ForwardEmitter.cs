@@ -20,8 +20,21 @@ internal static class ForwardEmitter
 
         w.Line("/// <summary>Floats in the repacked weights (channels padded to whole vectors, BatchNormalization folded).</summary>");
         w.Line($"private const int PackedWeightCount = {plan.PackedFloats};");
+        int? batched = BatchedDense.Find(plan);
+        long groupInputFloats = 0, groupOutputFloats = 0;
+        if (batched is int b && plan.Steps[b] is ConvolutionStep dense)
+        {
+            groupInputFloats = ForwardPlan.Align((long)BatchedDense.GroupSize * dense.Channels);
+            groupOutputFloats = ForwardPlan.Align((long)BatchedDense.GroupSize * dense.Filters);
+        }
         w.Line("/// <summary>Floats of scratch memory each thread uses for intermediate activations.</summary>");
-        w.Line($"private const int WorkspaceSize = {plan.WorkspaceFloats};");
+        w.Line($"private const int WorkspaceSize = {plan.WorkspaceFloats + groupInputFloats + groupOutputFloats};");
+        if (batched is not null)
+        {
+            w.Line($"/// <summary>Where batch calls keep {BatchedDense.GroupSize} samples' inputs and outputs of the Dense layer they run over groups.</summary>");
+            w.Line($"private const int GroupInputOffset = {plan.WorkspaceFloats};");
+            w.Line($"private const int GroupOutputOffset = {plan.WorkspaceFloats + groupInputFloats};");
+        }
         foreach (var entry in offsets)
         {
             w.Line($"private const int {OffsetName(entry.Key)} = {entry.Value};");
@@ -42,9 +55,10 @@ internal static class ForwardEmitter
 
         WriteConstructor(w, type, network, plan);
         WriteDegreeOfParallelism(w, type, plan);
-        WriteForward(w, type, network, summary);
+        WriteForward(w, type, network, summary, batched: batched is not null);
         WriteProfile(w, type, network, plan);
         WriteRun(w, plan, offsets);
+        if (batched is int d) WriteRunBatch(w, plan, offsets, d);
 
         foreach (var width in VectorWidth.All)
         {
@@ -76,7 +90,7 @@ internal static class ForwardEmitter
         w.Line();
     }
 
-    private static void WriteForward(SourceWriter w, TypeModel type, NetworkAnalysis network, string summary)
+    private static void WriteForward(SourceWriter w, TypeModel type, NetworkAnalysis network, string summary, bool batched)
     {
         string generated = NetworkEmitter.GeneratedCodeAttribute;
         w.Line("/// <summary>");
@@ -106,12 +120,21 @@ internal static class ForwardEmitter
         w.Line("int degree = _maxDegreeOfParallelism;");
         w.Line($"ref float weights = ref {Weights};");
         w.Open($"if (degree > 1 && batchSize > 1 && batchSize >= {Splitter}.EffectiveDegree(degree))");
-        w.Line("// Whole samples per thread, each thread in its own workspace: no synchronisation inside a sample.");
-        w.Line($"{Splitter}.SplitSamples(degree, batchSize, (ref float batchInputs, ref float batchOutputs, ref float batchWeights, int first, int end) => RunSamples(ref batchInputs, ref batchOutputs, ref batchWeights, first, end),");
+        w.Line(batched
+            ? $"// Groups of {BatchedDense.GroupSize} samples per thread, each thread in its own workspace: no synchronisation inside a sample."
+            : "// Whole samples per thread, each thread in its own workspace: no synchronisation inside a sample.");
+        w.Line($"{Splitter}.SplitSamples(degree, batchSize, {(batched ? $"samplesPerChunk: {BatchedDense.GroupSize}, " : "")}(ref float batchInputs, ref float batchOutputs, ref float batchWeights, int first, int end) => RunSamples(ref batchInputs, ref batchOutputs, ref batchWeights, first, end),");
         w.Line($"    ref {KernelEmitter.Memory}.GetReference(inputs), ref {KernelEmitter.Memory}.GetReference(outputs), ref weights);");
         w.Line("return;");
         w.Close();
         w.Line("ref float workspace = ref Workspace();");
+        if (batched)
+        {
+            w.Open("if (degree <= 1)");
+            w.Line($"RunBatch(ref {KernelEmitter.Memory}.GetReference(inputs), ref {KernelEmitter.Memory}.GetReference(outputs), ref workspace, ref weights, 0, batchSize);");
+            w.Line("return;");
+            w.Close();
+        }
         w.Open("for (int sample = 0; sample < batchSize; sample++)");
         w.Line($"Run(ref {KernelEmitter.Memory}.GetReference(inputs.Slice(sample * InputSize, InputSize)), ref {KernelEmitter.Memory}.GetReference(outputs.Slice(sample * OutputSize, OutputSize)), ref workspace, ref weights, degree);");
         w.Close();
@@ -121,9 +144,16 @@ internal static class ForwardEmitter
         w.Line(generated);
         w.Open("private static void RunSamples(ref float inputs, ref float outputs, ref float weights, int first, int end)");
         w.Line("ref float workspace = ref Workspace();");
-        w.Open("for (int sample = first; sample < end; sample++)");
-        w.Line($"Run(ref {KernelEmitter.Unsafe}.Add(ref inputs, (nint)sample * InputSize), ref {KernelEmitter.Unsafe}.Add(ref outputs, (nint)sample * OutputSize), ref workspace, ref weights, 1);");
-        w.Close();
+        if (batched)
+        {
+            w.Line("RunBatch(ref inputs, ref outputs, ref workspace, ref weights, first, end);");
+        }
+        else
+        {
+            w.Open("for (int sample = first; sample < end; sample++)");
+            w.Line($"Run(ref {KernelEmitter.Unsafe}.Add(ref inputs, (nint)sample * InputSize), ref {KernelEmitter.Unsafe}.Add(ref outputs, (nint)sample * OutputSize), ref workspace, ref weights, 1);");
+            w.Close();
+        }
         w.Close();
         w.Line();
         w.Line("/// <summary>This thread's scratch memory, allocated (pinned, aligned) on its first Forward.</summary>");
@@ -262,31 +292,103 @@ internal static class ForwardEmitter
         if (profiled) w.Line("timestamps[0] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
         for (int i = 0; i < plan.Steps.Count; i++)
         {
-            var step = plan.Steps[i];
-            string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
-            string method = KernelEmitter.MethodName(i, step, width);
-            if (!ParallelSplit.HasRowRange(step))
-            {
-                w.Line($"{method}({sources}, ref {destination}, ref weights);");
-            }
-            else if (!ParallelSplit.IsSplit(step))
-            {
-                w.Line($"{method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
-            }
-            else
-            {
-                // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
-                string chunks = ParallelSplit.ChunksPerThread(step, width) is int perThread ? $"chunksPerThread: {perThread}, " : "";
-                w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, {chunks}(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
-                w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
-            }
-            if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))
-            {
-                w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
-            }
+            WriteStepCall(w, plan, i, width, split: true);
             if (profiled) w.Line($"timestamps[{i + 1}] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
         }
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// The call of step <paramref name="i"/>'s kernel (and its activation pass, if the kernel does not apply it). With
+    /// <paramref name="split"/>, a step worth splitting goes through the WorkSplitter when <c>degree</c> is above 1.
+    /// </summary>
+    private static void WriteStepCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool split)
+    {
+        var step = plan.Steps[i];
+        string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
+        string method = KernelEmitter.MethodName(i, step, width);
+        if (!ParallelSplit.HasRowRange(step))
+        {
+            w.Line($"{method}({sources}, ref {destination}, ref weights);");
+        }
+        else if (!split || !ParallelSplit.IsSplit(step))
+        {
+            w.Line($"{method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+        }
+        else
+        {
+            // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
+            string chunks = ParallelSplit.ChunksPerThread(step, width) is int perThread ? $"chunksPerThread: {perThread}, " : "";
+            w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, {chunks}(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
+            w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+        }
+        if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))
+        {
+            w.Line(KernelEmitter.ActivationCall(step, destination, destination) + ";");
+        }
+    }
+
+    /// <summary>
+    /// Batch calls of a network with a Dense layer run over groups (<see cref="BatchedDense"/>): for each vector width a
+    /// Prefix (the steps before it, leaving its input in a group row), the group kernel, a Suffix (the steps after it,
+    /// from a group row) and the loop over groups; <c>RunBatch</c> picks the width.
+    /// </summary>
+    private static void WriteRunBatch(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets, int d)
+    {
+        var dense = (ConvolutionStep)plan.Steps[d];
+        string generated = NetworkEmitter.GeneratedCodeAttribute;
+        string memory = KernelEmitter.Memory, unsafeName = KernelEmitter.Unsafe;
+        w.Line($"/// <summary>Samples <paramref name=\"first\"/> to <paramref name=\"end\"/> (exclusive) of a batch in groups of {BatchedDense.GroupSize}, {CSharpLiterals.XmlEscape(dense.LayerName)} over each group at once.</summary>");
+        w.Line(generated);
+        w.Open("private static void RunBatch(ref float inputs, ref float outputs, ref float workspace, ref float weights, int first, int end)");
+        w.Line("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) RunBatch512(ref inputs, ref outputs, ref workspace, ref weights, first, end);");
+        w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) RunBatch256(ref inputs, ref outputs, ref workspace, ref weights, first, end);");
+        w.Line("else RunBatch128(ref inputs, ref outputs, ref workspace, ref weights, first, end);");
+        w.Close();
+        w.Line();
+        foreach (var width in VectorWidth.All)
+        {
+            string suffix = width.Suffix;
+            w.Line(generated);
+            w.Open($"private static void RunBatch{suffix}(ref float inputs, ref float outputs, ref float workspace, ref float weights, int first, int end)");
+            w.Line($"ref float groupInput = ref {unsafeName}.Add(ref workspace, GroupInputOffset);");
+            w.Line($"ref float groupOutput = ref {unsafeName}.Add(ref workspace, GroupOutputOffset);");
+            w.Open($"for (int start = first; start < end; start += {BatchedDense.GroupSize})");
+            w.Line($"int count = global::System.Math.Min({BatchedDense.GroupSize}, end - start);");
+            w.Open("for (int i = 0; i < count; i++)");
+            w.Line($"Prefix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupInput, i * {dense.Channels}));");
+            w.Close();
+            w.Line($"DenseGroup{suffix}(ref groupInput, ref groupOutput, ref weights);");
+            w.Open("for (int i = 0; i < count; i++)");
+            w.Line($"Suffix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupOutput, i * {dense.Filters}));");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+
+            foreach (bool prefix in new[] { true, false })
+            {
+                w.Line(generated);
+                w.Open($"private static void {(prefix ? "Prefix" : "Suffix")}{suffix}(ref float input, ref float output, ref float workspace, ref float weights, ref float groupRow)");
+                foreach (var buffer in offsets.Select(entry => entry.Key))
+                {
+                    w.Line($"ref float {buffer} = ref {unsafeName}.Add(ref workspace, {OffsetName(buffer)});");
+                }
+                if (prefix)
+                {
+                    for (int i = 0; i < d; i++) WriteStepCall(w, plan, i, width, split: false);
+                    w.Line($"{memory}.CreateReadOnlySpan(ref {dense.Sources[0]}, {dense.Channels}).CopyTo({memory}.CreateSpan(ref groupRow, {dense.Channels}));");
+                }
+                else
+                {
+                    w.Line($"{memory}.CreateReadOnlySpan(ref groupRow, {dense.Filters}).CopyTo({memory}.CreateSpan(ref {dense.Destination}, {dense.Filters}));");
+                    for (int i = d + 1; i < plan.Steps.Count; i++) WriteStepCall(w, plan, i, width, split: false);
+                }
+                w.Close();
+                w.Line();
+            }
+            BatchedDense.WriteKernel(w, dense, width, $"DenseGroup{suffix}");
+        }
     }
 }

@@ -83,11 +83,22 @@ public static class WorkSplitter
     public static void SplitSamples(int degreeOfParallelism, int samples, RangeKernel kernel, ref float inputs, ref float outputs, ref float weights)
         => Run(degreeOfParallelism, samples, int.MaxValue, kernel, ref inputs, ref outputs, ref weights);
 
-    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights)
+    /// <summary>
+    /// <see cref="SplitSamples(int, int, RangeKernel, ref float, ref float, ref float)"/> in chunks of about
+    /// <paramref name="samplesPerChunk"/> samples, for kernels that run several samples together (a batch's Dense layer
+    /// over a group of samples reads its weights once for the group).
+    /// </summary>
+    public static void SplitSamples(int degreeOfParallelism, int samples, int samplesPerChunk, RangeKernel kernel, ref float inputs, ref float outputs, ref float weights)
+    {
+        if (samplesPerChunk < 1) throw new ArgumentOutOfRangeException(nameof(samplesPerChunk), samplesPerChunk, "At least one sample per chunk is needed.");
+        Run(degreeOfParallelism, samples, int.MaxValue, kernel, ref inputs, ref outputs, ref weights, maxChunks: (int)(((long)samples + samplesPerChunk - 1) / samplesPerChunk));
+    }
+
+    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights, int maxChunks = int.MaxValue)
     {
         if (kernel is null) throw new ArgumentNullException(nameof(kernel));
         if (count <= 0) return;
-        int threads = Math.Min(EffectiveDegree(degreeOfParallelism), count);
+        int threads = Math.Min(EffectiveDegree(degreeOfParallelism), Math.Min(count, Math.Max(1, maxChunks)));
         Job job = t_job ??= new Job();
         if (threads <= 1 || job.Active)
         {
@@ -95,7 +106,7 @@ public static class WorkSplitter
             kernel(ref source, ref destination, ref weights, 0, count);
             return;
         }
-        int chunks = (int)Math.Min(count, (long)threads * chunksPerThread);
+        int chunks = (int)Math.Min(Math.Min(count, (long)threads * chunksPerThread), Math.Max(threads, maxChunks));
         fixed (float* s = &source)
         fixed (float* d = &destination)
         fixed (float* w = &weights)

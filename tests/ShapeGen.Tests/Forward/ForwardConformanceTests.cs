@@ -64,15 +64,18 @@ public sealed class ForwardConformanceTests : IClassFixture<ConformanceFixture>
         var network = _fixture.Compiler[ConformanceFixture.Namespace + "." + ConformanceTests.Spec(name).GetProperty("name").GetString()];
         var reference = ReferenceRun.Read(TestData.PathOf("Conformance", name), network.Layers);
         var instance = network.Create(reference.Weights);
-        const int batch = 3;
-        var random = new Random(name.Length);
-        var inputs = Enumerable.Range(0, batch * network.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
-        var batched = network.Forward(instance, inputs, batch);
-        for (int b = 0; b < batch; b++)
+        // 3 samples: part of one group of a batch-run Dense layer; 11: a whole group of 8 and part of another.
+        foreach (int batch in new[] { 3, 11 })
         {
-            var single = network.Forward(instance, inputs.AsSpan(b * network.InputSize, network.InputSize).ToArray());
-            // The same code on the same values: identical, not merely close.
-            Assert.Equal(single, batched.AsSpan(b * network.OutputSize, network.OutputSize).ToArray());
+            var random = new Random(name.Length + batch);
+            var inputs = Enumerable.Range(0, batch * network.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
+            var batched = network.Forward(instance, inputs, batch);
+            for (int b = 0; b < batch; b++)
+            {
+                var single = network.Forward(instance, inputs.AsSpan(b * network.InputSize, network.InputSize).ToArray());
+                // The same code on the same values: identical, not merely close.
+                Assert.Equal(single, batched.AsSpan(b * network.OutputSize, network.OutputSize).ToArray());
+            }
         }
     }
 

@@ -380,6 +380,30 @@ public sealed class WorkSplitterTests
             (ref float _, ref float _, ref float _, int _, int _) => { }, ref s_dummy, ref s_dummy, ref s_dummy));
     }
 
+    [Theory]
+    [InlineData(2, 32, 8)]
+    [InlineData(2, 11, 8)]
+    [InlineData(2, 5, 8)]
+    [InlineData(3, 45, 4)]
+    public void Samples_in_chunks_run_every_sample_once_in_about_that_many_per_chunk(int degree, int samples, int perChunk)
+    {
+        int chunks = (samples + perChunk - 1) / perChunk;
+        for (int round = 0; round < 20; round++)
+        {
+            var hits = new int[samples];
+            int ranges = 0, widest = 0;
+            WorkSplitter.SplitSamples(degree, samples, samplesPerChunk: perChunk, (ref float _, ref float _, ref float _, int start, int end) =>
+            {
+                Interlocked.Increment(ref ranges);
+                InterlockedMax(ref widest, end - start);
+                for (int i = start; i < end; i++) Interlocked.Increment(ref hits[i]);
+            }, ref s_dummy, ref s_dummy, ref s_dummy);
+            Assert.All(hits, h => Assert.Equal(1, h));
+            Assert.Equal(Math.Min(WorkSplitter.EffectiveDegree(degree), chunks) == 1 ? 1 : chunks, ranges);
+            Assert.True(widest <= (samples + chunks - 1) / chunks);
+        }
+    }
+
     [Fact]
     public void The_caller_runs_the_first_rows_of_every_layer()
     {

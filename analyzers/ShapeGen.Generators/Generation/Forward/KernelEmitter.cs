@@ -128,11 +128,11 @@ internal static class KernelEmitter
         _ => value,
     };
 
-    private static string Load(VectorWidth v, string reference, string offset) => $"{v.Static}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+    internal static string Load(VectorWidth v, string reference, string offset) => $"{v.Static}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
 
-    private static string Store(VectorWidth v, string value, string reference, string offset) => $"{v.Static}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+    internal static string Store(VectorWidth v, string value, string reference, string offset) => $"{v.Static}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
 
-    private static string At(string reference, string offset) => $"{Unsafe}.Add(ref {reference}, {offset})";
+    internal static string At(string reference, string offset) => $"{Unsafe}.Add(ref {reference}, {offset})";
 
     /// <summary>
     /// Offset of output pixel (<paramref name="oy"/>, <paramref name="ox"/>): dense rows of <c>OutW</c> pixels, or inside the
