@@ -354,14 +354,17 @@ internal static class ForwardEmitter
             w.Open($"private static void RunBatch{suffix}(ref float inputs, ref float outputs, ref float workspace, ref float weights, int first, int end)");
             w.Line($"ref float groupInput = ref {unsafeName}.Add(ref workspace, GroupInputOffset);");
             w.Line($"ref float groupOutput = ref {unsafeName}.Add(ref workspace, GroupOutputOffset);");
-            w.Open($"for (int start = first; start < end; start += {BatchedDense.GroupSize})");
-            w.Line($"int count = global::System.Math.Min({BatchedDense.GroupSize}, end - start);");
+            w.Line($"const int GroupSize = {BatchedDense.GroupSize};");
+            w.Line($"const int DenseInputs = {dense.Channels};");
+            w.Line($"const int DenseOutputs = {dense.Filters};");
+            w.Open("for (int start = first; start < end; start += GroupSize)");
+            w.Line("int count = global::System.Math.Min(GroupSize, end - start);");
             w.Open("for (int i = 0; i < count; i++)");
-            w.Line($"Prefix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupInput, i * {dense.Channels}));");
+            w.Line($"Prefix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupInput, i * DenseInputs));");
             w.Close();
             w.Line($"DenseGroup{suffix}(ref groupInput, ref groupOutput, ref weights);");
             w.Open("for (int i = 0; i < count; i++)");
-            w.Line($"Suffix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupOutput, i * {dense.Filters}));");
+            w.Line($"Suffix{suffix}(ref {unsafeName}.Add(ref inputs, (nint)(start + i) * InputSize), ref {unsafeName}.Add(ref outputs, (nint)(start + i) * OutputSize), ref workspace, ref weights, ref {unsafeName}.Add(ref groupOutput, i * DenseOutputs));");
             w.Close();
             w.Close();
             w.Close();
@@ -369,20 +372,24 @@ internal static class ForwardEmitter
 
             foreach (bool prefix in new[] { true, false })
             {
+                w.Line(prefix
+                    ? $"/// <summary>One sample up to {CSharpLiterals.XmlEscape(dense.LayerName)}: its layers before it, then its input into <paramref name=\"groupRow\"/>.</summary>"
+                    : $"/// <summary>One sample from {CSharpLiterals.XmlEscape(dense.LayerName)} on: its output from <paramref name=\"groupRow\"/>, then the layers after it.</summary>");
                 w.Line(generated);
                 w.Open($"private static void {(prefix ? "Prefix" : "Suffix")}{suffix}(ref float input, ref float output, ref float workspace, ref float weights, ref float groupRow)");
                 foreach (var buffer in offsets.Select(entry => entry.Key))
                 {
                     w.Line($"ref float {buffer} = ref {unsafeName}.Add(ref workspace, {OffsetName(buffer)});");
                 }
+                w.Line(prefix ? $"const int DenseInputs = {dense.Channels};" : $"const int DenseOutputs = {dense.Filters};");
                 if (prefix)
                 {
                     for (int i = 0; i < d; i++) WriteStepCall(w, plan, i, width, split: false);
-                    w.Line($"{memory}.CreateReadOnlySpan(ref {dense.Sources[0]}, {dense.Channels}).CopyTo({memory}.CreateSpan(ref groupRow, {dense.Channels}));");
+                    w.Line($"{memory}.CreateReadOnlySpan(ref {dense.Sources[0]}, DenseInputs).CopyTo({memory}.CreateSpan(ref groupRow, DenseInputs));");
                 }
                 else
                 {
-                    w.Line($"{memory}.CreateReadOnlySpan(ref groupRow, {dense.Filters}).CopyTo({memory}.CreateSpan(ref {dense.Destination}, {dense.Filters}));");
+                    w.Line($"{memory}.CreateReadOnlySpan(ref groupRow, DenseOutputs).CopyTo({memory}.CreateSpan(ref {dense.Destination}, DenseOutputs));");
                     for (int i = d + 1; i < plan.Steps.Count; i++) WriteStepCall(w, plan, i, width, split: false);
                 }
                 w.Close();
