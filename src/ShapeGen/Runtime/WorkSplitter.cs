@@ -106,7 +106,7 @@ public static class WorkSplitter
             kernel(ref source, ref destination, ref weights, 0, count);
             return;
         }
-        int chunks = (int)Math.Min(Math.Min(count, (long)threads * chunksPerThread), Math.Max(threads, maxChunks));
+        int chunks = (int)Math.Min(Math.Min(count, (long)threads * chunksPerThread), maxChunks); // threads ≤ maxChunks
         fixed (float* s = &source)
         fixed (float* d = &destination)
         fixed (float* w = &weights)

@@ -1,7 +1,3 @@
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-
 namespace ShapeGen.Generators.Generation.Forward;
 
 /// <summary>
@@ -53,8 +49,11 @@ internal static class BatchedDense
         return true;
     }
 
-    /// <summary>Samples per register tile: 2 vectors of filters each, within the width's accumulator budget.</summary>
-    public static int TileSamples(VectorWidth v) => v.AccumulatorBudget >= 2 * GroupSize ? GroupSize : GroupSize / 2;
+    /// <summary>Filter vectors per register tile (2 per sample: the tile's samples share each weight load).</summary>
+    private const int TileVectors = 2;
+
+    /// <summary>Samples per register tile: <see cref="TileVectors"/> vectors of filters each, within the width's accumulator budget.</summary>
+    public static int TileSamples(VectorWidth v) => v.AccumulatorBudget >= TileVectors * GroupSize ? GroupSize : GroupSize / 2;
 
     /// <summary>
     /// The group kernel: <c>groupInput</c> holds <see cref="GroupSize"/> rows of the layer's inputs, <c>groupOutput</c>
@@ -62,47 +61,12 @@ internal static class BatchedDense
     /// </summary>
     public static void WriteKernel(SourceWriter w, ConvolutionStep s, VectorWidth v, string name)
     {
-        int tile = TileSamples(v);
         w.Line($"/// <summary>{CSharpLiterals.XmlEscape(s.LayerName)}: {CSharpLiterals.XmlEscape(KernelEmitter.Describe(s))}, for {GroupSize} samples at once.</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Open($"private static void {name}(ref float groupInput, ref float groupOutput, ref float weights)");
-        w.Line($"const int Channels = {I(s.Channels)};");
-        w.Line($"const int Filters = {I(s.Filters)};");
-        w.Line($"const int RowStride = {I(s.RowStride)};");
-        w.Line($"ref float kernel = ref {KernelEmitter.At("weights", I(s.KernelOffset))};");
-        w.Line($"ref float bias = ref {KernelEmitter.At("weights", I(s.BiasOffset))};");
-        w.Open($"for (int first = 0; first < {I(GroupSize)}; first += {I(tile)})");
-        w.Line($"ref float x = ref {KernelEmitter.At("groupInput", "first * Channels")};");
-        w.Line($"ref float y = ref {KernelEmitter.At("groupOutput", "first * Filters")};");
-        w.Open($"for (int f0 = 0; f0 < Filters; f0 += {I(2 * v.Lanes)})");
-        for (int j = 0; j < 2; j++) w.Line($"var b{j} = {KernelEmitter.Load(v, "bias", $"f0 + {I(j * v.Lanes)}")};");
-        for (int p = 0; p < tile; p++)
-        {
-            for (int j = 0; j < 2; j++) w.Line($"var a{p}_{j} = b{j};");
-        }
-        w.Line("ref float k = ref kernel;");
-        w.Open("for (int c = 0; c < Channels; c++)");
-        for (int j = 0; j < 2; j++) w.Line($"var w{j} = {KernelEmitter.Load(v, "k", $"f0 + {I(j * v.Lanes)}")};");
-        for (int p = 0; p < tile; p++)
-        {
-            w.Line($"var x{p} = {v.Static}.Create({KernelEmitter.At("x", $"{I(p)} * Channels + c")});");
-            for (int j = 0; j < 2; j++) w.Line($"a{p}_{j} = global::ShapeGen.Runtime.Simd.Fma(x{p}, w{j}, a{p}_{j});");
-        }
-        w.Line($"k = ref {KernelEmitter.At("k", "RowStride")};");
-        w.Close();
-        for (int p = 0; p < tile; p++)
-        {
-            for (int j = 0; j < 2; j++)
-            {
-                w.Line(KernelEmitter.Store(v, KernelEmitter.Activate($"a{p}_{j}", s.Activation, v), "y", $"{I(p)} * Filters + f0 + {I(j * v.Lanes)}"));
-            }
-        }
-        w.Close();
-        w.Close();
+        KernelEmitter.DenseGroup(w, s, v, GroupSize, TileSamples(v), TileVectors);
         w.Close();
         w.Line();
     }
-
-    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

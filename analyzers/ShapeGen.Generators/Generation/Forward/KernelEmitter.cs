@@ -231,6 +231,29 @@ internal static class KernelEmitter
     }
 
     /// <summary>
+    /// The body of a Dense layer's group kernel (<see cref="BatchedDense"/>): <paramref name="samples"/> rows of inputs in
+    /// <c>groupInput</c>, as many rows of outputs in <c>groupOutput</c>. A Dense layer reads pixel <c>p</c>'s inputs at
+    /// <c>p · Channels</c> and writes its outputs at <c>p · Filters</c>, which is exactly where a group keeps sample
+    /// <c>p</c>'s row, so each tile of samples is the usual chunk over that many pixels: the same sums, in the same order.
+    /// </summary>
+    internal static void DenseGroup(SourceWriter w, ConvolutionStep s, VectorWidth v, int samples, int tile, int vectors)
+    {
+        var body = new SourceWriter();
+        Constants(body, ("InRow", s.InRow), ("Channels", s.Channels), ("Filters", s.Filters), ("RowStride", s.RowStride),
+            ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideW", s.StrideW), ("DilationH", s.DilationH), ("DilationW", s.DilationW));
+        body.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
+        body.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
+        body.Open($"for (int first = 0; first < {I(samples)}; first += {I(tile)})");
+        body.Line($"ref float input = ref {At("groupInput", "first * Channels")};");
+        body.Line($"ref float output = ref {At("groupOutput", "first * Filters")};");
+        body.Open($"for (int f0 = 0; f0 < Filters; f0 += {I(vectors * v.Lanes)})");
+        ConvolutionChunk(body, s, v, tile, vectors, s.Filters);
+        body.Close();
+        body.Close();
+        WriteWithoutUnusedConstants(w, body.ToString());
+    }
+
+    /// <summary>
     /// Output pixels per register block: as many as the accumulator budget allows, unless that leaves a remainder block
     /// too small to keep the FMA pipes busy (fewer than 12 independent accumulators) on a sizeable share of the row; then
     /// the largest smaller block that divides the row evenly (an 8-pixel row runs as 4 + 4, not 6 + 2).
