@@ -251,7 +251,8 @@ internal static class ForwardEmitter
         w.Line();
     }
 
-    private static string OffsetName(string buffer) => char.ToUpperInvariant(buffer[0]) + buffer.Substring(1) + "Offset";
+    /// <summary>The generated constant holding a workspace buffer's offset.</summary>
+    internal static string OffsetName(string buffer) => char.ToUpperInvariant(buffer[0]) + buffer.Substring(1) + "Offset";
 
     private static void WriteRun(SourceWriter w, ForwardPlan plan, IReadOnlyList<KeyValuePair<string, long>> offsets)
     {
@@ -285,7 +286,7 @@ internal static class ForwardEmitter
         w.Open(profiled
             ? $"private static void Profile{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, int degree, global::System.Span<long> timestamps)"
             : $"private static void Run{width.Suffix}(ref float input, ref float output, ref float workspace, ref float weights, int degree)");
-        foreach (var buffer in offsets.Select(entry => entry.Key))
+        foreach (var buffer in offsets.Select(entry => entry.Key).Where(buffer => !Buffers.IsKernelScratch(buffer)))
         {
             w.Line($"ref float {buffer} = ref {KernelEmitter.Unsafe}.Add(ref workspace, {OffsetName(buffer)});");
         }
@@ -306,7 +307,8 @@ internal static class ForwardEmitter
     private static void WriteStepCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool split)
     {
         var step = plan.Steps[i];
-        string sources = string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
+        // A Winograd step finds its input and scratch buffers in the workspace itself.
+        string sources = step is WinogradStep ? "ref workspace" : string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
         string method = KernelEmitter.MethodName(i, step, width);
         if (!ParallelSplit.HasRowRange(step))
         {
@@ -377,7 +379,7 @@ internal static class ForwardEmitter
                     : $"/// <summary>One sample from {CSharpLiterals.XmlEscape(dense.LayerName)} on: its output from <paramref name=\"groupRow\"/>, then the layers after it.</summary>");
                 w.Line(generated);
                 w.Open($"private static void {(prefix ? "Prefix" : "Suffix")}{suffix}(ref float input, ref float output, ref float workspace, ref float weights, ref float groupRow)");
-                foreach (var buffer in offsets.Select(entry => entry.Key))
+                foreach (var buffer in offsets.Select(entry => entry.Key).Where(buffer => !Buffers.IsKernelScratch(buffer)))
                 {
                     w.Line($"ref float {buffer} = ref {unsafeName}.Add(ref workspace, {OffsetName(buffer)});");
                 }

@@ -41,6 +41,48 @@ public static class WeightPacking
         }
     }
 
+    /// <summary>
+    /// A 3×3 convolution kernel <c>[3, 3, channels, filters]</c> (Keras order) transformed for Winograd F(2×2, 3×3):
+    /// <c>U = G·g·Gᵀ</c> for every (channel, filter) pair, with <c>G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]</c>,
+    /// written as 16 matrices <c>[channels, paddedFilters]</c>, one per position of the 4×4 transformed tile (row-major).
+    /// Computed in double and rounded once, so the transformed weights are as close to exact as floats allow.
+    /// </summary>
+    public static void WinogradKernel(ReadOnlySpan<float> kernel, Span<float> destination, int channels, int filters, int paddedFilters)
+    {
+        const int Taps = 3, Positions = 4;
+        if (kernel.Length < Taps * Taps * channels * filters) throw new ArgumentException("The kernel is shorter than 3 × 3 × channels × filters.", nameof(kernel));
+        if (destination.Length < Positions * Positions * channels * paddedFilters) throw new ArgumentException("The destination is shorter than 16 × channels × paddedFilters.", nameof(destination));
+        Span<double> g = stackalloc double[Taps * Taps];
+        Span<double> gg = stackalloc double[Positions * Taps]; // G·g
+        for (int c = 0; c < channels; c++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                for (int ky = 0; ky < Taps; ky++)
+                {
+                    for (int kx = 0; kx < Taps; kx++) g[ky * Taps + kx] = kernel[((ky * Taps + kx) * channels + c) * filters + f];
+                }
+                for (int x = 0; x < Taps; x++)
+                {
+                    double top = g[x], middle = g[Taps + x], bottom = g[2 * Taps + x];
+                    gg[x] = top;
+                    gg[Taps + x] = 0.5 * (top + middle + bottom);
+                    gg[2 * Taps + x] = 0.5 * (top - middle + bottom);
+                    gg[3 * Taps + x] = bottom;
+                }
+                for (int i = 0; i < Positions; i++)
+                {
+                    double left = gg[i * Taps], middle = gg[i * Taps + 1], right = gg[i * Taps + 2];
+                    int position = i * Positions;
+                    destination[((position + 0) * channels + c) * paddedFilters + f] = (float)left;
+                    destination[((position + 1) * channels + c) * paddedFilters + f] = (float)(0.5 * (left + middle + right));
+                    destination[((position + 2) * channels + c) * paddedFilters + f] = (float)(0.5 * (left - middle + right));
+                    destination[((position + 3) * channels + c) * paddedFilters + f] = (float)right;
+                }
+            }
+        }
+    }
+
     /// <summary>Conv2DTranspose kernel <c>[taps, filters, inputs]</c> to <c>[taps, inputs, paddedFilters]</c>.</summary>
     public static void TransposeKernel(ReadOnlySpan<float> source, Span<float> destination, int taps, int filters, int inputs, int paddedFilters)
     {

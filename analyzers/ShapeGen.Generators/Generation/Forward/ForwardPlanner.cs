@@ -248,6 +248,10 @@ internal static class ForwardPlanner
                 $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
                 $"packed.Slice({conv.KernelOffset}, {(long)conv.KernelH * conv.KernelW * conv.Channels * conv.PaddedFilters}), " +
                 $"{conv.KernelH * conv.KernelW * conv.Channels}, {channels}, {conv.PaddedFilters}, packed.Slice({conv.BiasOffset}, {conv.PaddedFilters})); // fold {layer.Name}",
+            WinogradStep winograd =>
+                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
+                $"packed.Slice({winograd.KernelOffset}, {(long)WinogradStep.Positions * winograd.Channels * winograd.PaddedFilters}), " +
+                $"{WinogradStep.Positions * winograd.Channels}, {channels}, {winograd.PaddedFilters}, packed.Slice({winograd.BiasOffset}, {winograd.PaddedFilters})); // fold {layer.Name}",
             DepthwiseStep depthwise =>
                 $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
                 $"packed.Slice({depthwise.KernelOffset}, {(long)depthwise.KernelH * depthwise.KernelW * depthwise.PaddedChannels}), " +

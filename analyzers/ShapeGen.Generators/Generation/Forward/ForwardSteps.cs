@@ -13,6 +13,13 @@ internal static class Buffers
     public const string Output = "output";
     public const string Padded = "padded";
     public const string Staging = "staging";
+    /// <summary>A Winograd convolution's transformed input tiles (<see cref="WinogradStep"/>).</summary>
+    public const string WinogradInput = "winogradInput";
+    /// <summary>A Winograd convolution's 16 matrix products, before the output transform.</summary>
+    public const string WinogradProducts = "winogradProducts";
+
+    /// <summary>Scratch a kernel reaches through the workspace itself; the step sequence never passes it.</summary>
+    public static bool IsKernelScratch(string buffer) => buffer is WinogradInput or WinogradProducts;
 
     public static string Slot(int index) => "slot" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -66,6 +73,52 @@ internal sealed record ConvolutionStep(
 
     /// <summary>Floats between one kernel row (one input channel of one tap) and the next, inside a block.</summary>
     public int RowStride => FilterBlock > 0 ? FilterBlock : PaddedFilters;
+}
+
+/// <summary>
+/// A 3×3, stride-1 convolution over an (already padded) input by Winograd F(2×2, 3×3) (Lavin and Gray, 2015): each
+/// 2×2 block of outputs (a tile) costs 16 multiply-adds per channel pair instead of 36. The input's 4×4 tiles are
+/// transformed (<c>Bᵀ·d·B</c>, additions only) into <see cref="Buffers.WinogradInput"/>, multiplied by the transformed
+/// kernel as 16 independent matrix products (<c>[tiles, Channels] × [Channels, Filters]</c>, the register-blocked
+/// 1×1 convolution kernel) into <see cref="Buffers.WinogradProducts"/>, and transformed back (<c>Aᵀ·m·A</c>) with the
+/// bias and activation. Kernel <c>[16][Channels][FPad]</c> (or blocks of <see cref="FilterBlock"/> filters per
+/// position), then bias <c>[FPad]</c>. Its range counts rows of tiles, and it reads its input and scratch buffers
+/// through the workspace (<see cref="SourceBuffer"/>): a split passes each thread only three references.
+/// </summary>
+internal sealed record WinogradStep(
+    int InRow, int Channels, int OutH, int OutW, int Filters, int PaddedFilters, long KernelOffset, long BiasOffset) : ForwardStep
+{
+    /// <summary>Transformed tile positions (4×4).</summary>
+    public const int Positions = 16;
+
+    public override bool CanFuseActivation => true;
+    public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Filters);
+
+    public int TileRows => OutH / 2;
+    public int TileColumns => OutW / 2;
+    public int Tiles => TileRows * TileColumns;
+
+    /// <summary>
+    /// Floats from one position's scratch matrix to the next: the matrix plus one cache line, so the 16 positions of a
+    /// tile, read or written together, fall in different cache sets (a power-of-two stride would put them all in one
+    /// set of the 12-way L1, and alias every store with the loads 4 KB apart).
+    /// </summary>
+    public long InputPlane => (long)Tiles * Channels + PlanePadding;
+
+    /// <inheritdoc cref="InputPlane"/>
+    public long ProductsPlane => (long)Tiles * Filters + PlanePadding;
+
+    private const int PlanePadding = 16;
+
+
+    /// <summary>Output channels per contiguous weight block of each position's matrix, or 0 for one <c>[Channels][FPad]</c> matrix.</summary>
+    public int FilterBlock { get; init; }
+
+    /// <summary>Rows of tiles transformed, multiplied and transformed back together, so their scratch stays in L2.</summary>
+    public int BandRows { get; init; } = 1;
+
+    /// <summary>The workspace buffer holding the (padded) input.</summary>
+    public string SourceBuffer => Sources[0];
 }
 
 /// <summary>Depthwise convolution over an (already padded and channel-expanded) input. Kernel <c>[KH·KW][CPad]</c>, then bias.</summary>

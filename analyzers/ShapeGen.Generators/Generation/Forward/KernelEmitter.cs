@@ -29,16 +29,33 @@ internal static class KernelEmitter
         w.Line($"/// <summary>{CSharpLiterals.XmlEscape(step.LayerName)}: {CSharpLiterals.XmlEscape(Describe(step))}</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line(Optimize);
-        string sources = step.Sources.Length == 1 ? "ref float source" : string.Join(", ", step.Sources.Select((_, i) => $"ref float source{i}"));
-        string rows = ParallelSplit.HasRowRange(step) ? ", int rowStart, int rowEnd" : ""; // output rows [rowStart, rowEnd)
-        w.Open($"private static void {MethodName(index, step, width)}({sources}, ref float destination, ref float weights{rows})");
+        string sources = step switch
+        {
+            WinogradStep => "ref float workspace", // its input and scratch buffers are at known offsets in the workspace
+            _ when step.Sources.Length == 1 => "ref float source",
+            _ => string.Join(", ", step.Sources.Select((_, i) => $"ref float source{i}")),
+        };
+        string rows = step switch
+        {
+            WinogradStep => ", int tileRowStart, int tileRowEnd", // rows of 2×2 output tiles
+            _ when ParallelSplit.HasRowRange(step) => ", int rowStart, int rowEnd", // output rows [rowStart, rowEnd)
+            _ => "",
+        };
+        string name = MethodName(index, step, width);
+        w.Open($"private static void {name}({sources}, ref float destination, ref float weights{rows})");
         var body = new SourceWriter();
-        if (step.Frame is { } frame) ZeroFrameBorder(body, step, frame);
+        if (step.Frame is { } frame)
+        {
+            if (step is WinogradStep)
+                body.Line("int rowStart = 2 * tileRowStart, rowEnd = 2 * tileRowEnd; // the output rows of those tiles");
+            ZeroFrameBorder(body, step, frame);
+        }
         switch (step)
         {
             // Tiny layers (SmallConvolutionEmitter.cs); those kernels write dense outputs, so a framed step takes the general one.
             case ForwardStep when step.Frame is null && SmallConvolutionEmitter.TryWrite(body, step, width): break;
             case ConvolutionStep s: Convolution(body, s, width); break;
+            case WinogradStep s: WinogradEmitter.Write(body, s, width, WinogradEmitter.ProductsMethod(name)); break;
             case DepthwiseStep s: Depthwise(body, s, width); break;
             case WindowCopyStep s: WindowCopy(body, s); break;
             case PoolStep s: Pool(body, s, width); break;
@@ -58,6 +75,7 @@ internal static class KernelEmitter
         WriteWithoutUnusedConstants(w, body.ToString());
         w.Close();
         w.Line();
+        if (step is WinogradStep winograd) WinogradEmitter.WriteProducts(w, winograd, width, WinogradEmitter.ProductsMethod(name));
     }
 
     private static readonly System.Text.RegularExpressions.Regex ConstantDeclaration =
@@ -67,7 +85,7 @@ internal static class KernelEmitter
     /// Copies a kernel body, leaving out the <c>const</c> sizes the chosen loop structure does not use (each kernel
     /// declares the layer's full geometry up front; an unused local constant would be a compiler warning).
     /// </summary>
-    private static void WriteWithoutUnusedConstants(SourceWriter w, string body)
+    internal static void WriteWithoutUnusedConstants(SourceWriter w, string body)
     {
         var lines = body.TrimEnd('\n').Split('\n');
         foreach (var line in lines)
@@ -84,6 +102,7 @@ internal static class KernelEmitter
 
     public static string Describe(ForwardStep step) => step switch
     {
+        WinogradStep s => $"convolution 3×3 by Winograd F(2×2, 3×3), {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW} ({s.Tiles} tiles of 2×2)",
         ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}",
         DepthwiseStep s => $"depthwise {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, {s.Channels} channels, output {s.OutH}×{s.OutW}",
         WindowCopyStep s => $"copy {s.SourceH}×{s.SourceW}×{s.Channels} into {s.OutH}×{s.OutW} at ({s.Top}, {s.Left}){(s.Multiplier > 1 ? $", each channel ×{s.Multiplier}" : "")}",
@@ -103,9 +122,9 @@ internal static class KernelEmitter
     /// <summary>The contract of a row range (<see cref="ParallelSplit"/>); compiled only into the user's Debug builds.</summary>
     private const string RowRangeAssert = "global::System.Diagnostics.Debug.Assert(0 <= rowStart && rowStart <= rowEnd && rowEnd <= OutH);";
 
-    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void Constants(SourceWriter w, params (string Name, long Value)[] constants)
+    internal static void Constants(SourceWriter w, params (string Name, long Value)[] constants)
     {
         foreach (var (name, value) in constants)
         {
@@ -138,7 +157,7 @@ internal static class KernelEmitter
     /// Offset of output pixel (<paramref name="oy"/>, <paramref name="ox"/>): dense rows of <c>OutW</c> pixels, or inside the
     /// step's zero-bordered frame (the next layer's padding).
     /// </summary>
-    private static string OutputPixel(ForwardStep s, string oy, string ox, string channels) => s.Frame is { } f
+    internal static string OutputPixel(ForwardStep s, string oy, string ox, string channels) => s.Frame is { } f
         ? $"(({oy} + {I(f.Top)}) * {I(f.Width)} + {ox} + {I(f.Left)}) * {channels}"
         : $"({oy} * OutW + {ox}) * {channels}";
 
@@ -357,15 +376,19 @@ internal static class KernelEmitter
     }
 
     /// <summary>The accumulate-and-store of one chunk. Vectors past <paramref name="filtersEnd"/> only exist in the tail chunk.</summary>
-    private static void ConvolutionChunk(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int vectors, int filtersEnd, int tailStart = -1)
+    /// <remarks>With <paramref name="fromZero"/> the accumulators start at zero instead of the bias (Winograd products).</remarks>
+    internal static void ConvolutionChunk(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int vectors, int filtersEnd, int tailStart = -1, bool fromZero = false)
     {
-        for (int j = 0; j < vectors; j++)
+        if (!fromZero)
         {
-            w.Line($"var b{j} = {Load(v, "bias", $"f0 + {j * v.Lanes}")};");
+            for (int j = 0; j < vectors; j++)
+            {
+                w.Line($"var b{j} = {Load(v, "bias", $"f0 + {j * v.Lanes}")};");
+            }
         }
         for (int p = 0; p < pixels; p++)
         {
-            for (int j = 0; j < vectors; j++) w.Line($"var a{p}_{j} = b{j};");
+            for (int j = 0; j < vectors; j++) w.Line(fromZero ? $"var a{p}_{j} = {v.Type}.Zero;" : $"var a{p}_{j} = b{j};");
         }
         w.Open("for (int ky = 0; ky < KernelH; ky++)");
         // Without horizontal dilation a kernel row's taps read one contiguous run of KernelW·Channels inputs, matching

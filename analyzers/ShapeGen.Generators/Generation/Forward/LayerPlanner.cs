@@ -27,6 +27,8 @@ internal static class LayerPlanner
                 var geometry = Geometry(spec);
                 if (SmallConvolutions.TryAdd(c, inH, inW, channels, outH, outW, outChannels, geometry)) break; // few filters
                 int inRow = PadIfNeeded(c, inH, inW, channels, outH, outW, geometry, layer.PadTop, multiplier: 1);
+                if (!LayerKindFacts.Is1D(spec.Kind)
+                    && WinogradPlanner.TryAdd(c, inRow, channels, outH, outW, outChannels, geometry, spec.UseBias, spec.Activation, lastAxis)) break;
                 AddConvolution(c, inRow, channels, outH, outW, outChannels, geometry, kernelParameters: 0,
                     kernelCount: (long)geometry.KernelH * geometry.KernelW * channels * outChannels, spec.UseBias, spec.Activation, lastAxis);
                 break;

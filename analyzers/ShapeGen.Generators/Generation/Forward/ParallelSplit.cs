@@ -27,7 +27,7 @@ internal static class ParallelSplit
     public const long MinimumPoolInputBytes = 64 * 1024;
 
     /// <summary>Whether the step's kernel takes a row range (<c>int rowStart, int rowEnd</c>).</summary>
-    public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep or PoolStep;
+    public static bool HasRowRange(ForwardStep step) => step is ConvolutionStep or DepthwiseStep or PoolStep or WinogradStep;
 
     /// <summary>
     /// Filters per part of a split Dense layer (a single-position convolution), whose range counts parts instead of
@@ -52,6 +52,7 @@ internal static class ParallelSplit
         ConvolutionStep s => FilterParts(s) ?? s.OutH,
         DepthwiseStep s => s.OutH,
         PoolStep s => s.OutH,
+        WinogradStep s => s.TileRows,
         _ => 0,
     };
 
@@ -60,6 +61,8 @@ internal static class ParallelSplit
     {
         ConvolutionStep s => (long)s.OutH * s.OutW * s.Filters * s.KernelH * s.KernelW * s.Channels,
         DepthwiseStep s => (long)s.OutH * s.OutW * s.Channels * s.KernelH * s.KernelW,
+        // Counted as the direct convolution (as Keras does), not the fewer multiplies Winograd actually makes.
+        WinogradStep s => (long)s.OutH * s.OutW * s.Filters * 9 * s.Channels,
         _ => 0,
     };
 
@@ -75,6 +78,11 @@ internal static class ParallelSplit
     /// Chunks of rows per thread, when not the WorkSplitter's default: one for a convolution that streams its whole
     /// kernel (larger than L2) once per call, since each further chunk would stream it again.
     /// </summary>
-    public static int? ChunksPerThread(ForwardStep step, VectorWidth width)
-        => step is ConvolutionStep s && KernelEmitter.ChunksOutermost(s, width) ? 1 : null;
+    public static int? ChunksPerThread(ForwardStep step, VectorWidth width) => step switch
+    {
+        ConvolutionStep s when KernelEmitter.ChunksOutermost(s, width) => 1,
+        // Each band streams all 16 transformed kernels once: one range per thread, one band when it fits.
+        WinogradStep => 1,
+        _ => null,
+    };
 }

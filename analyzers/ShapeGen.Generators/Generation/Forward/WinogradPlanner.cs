@@ -1,0 +1,88 @@
+using System;
+
+namespace ShapeGen.Generators.Generation.Forward;
+
+/// <summary>
+/// Which convolutions run by Winograd F(2×2, 3×3) (<see cref="WinogradStep"/>), and their weight packing. Winograd
+/// makes 16 multiplies per 2×2 outputs and channel pair instead of 36, for a few additions per tile; the result is the
+/// same convolution with a different rounding (well within the conformance tolerance: the transforms only add and
+/// halve). Only layers where the products dominate qualify: wide enough, and large enough to pay for the transforms.
+/// </summary>
+internal static class WinogradPlanner
+{
+    /// <summary>
+    /// The direct multiply-adds a layer needs before Winograd pays: below this the transforms and the scratch traffic
+    /// cost about what the saved multiplies would.
+    /// </summary>
+    public const long MinimumMultiplyAdds = 1_000_000;
+
+    /// <summary>Input channels must fill whole vectors at every width (the input transform has no channel tail).</summary>
+    public const int ChannelMultiple = 16;
+
+    /// <summary>Filters must fill whole products chunks at every width (4 vectors of 16, 8 or 4 floats).</summary>
+    public const int FilterMultiple = 64;
+
+    /// <summary>Bytes of scratch (transformed tiles and products) a band may use: a quarter of a 1 MB L2, which also holds the input rows, the output and a position's kernel.</summary>
+    private const long BandBytes = 256 * 1024;
+
+    private const string Packing = "global::ShapeGen.Runtime.WeightPacking";
+
+    /// <summary>
+    /// Whether a convolution over the (padded) input <paramref name="source"/> can run by Winograd: a 3×3 window, stride
+    /// and dilation 1, an even output size, channel and filter counts that fill vectors, and an input in the workspace
+    /// (the kernel reads it at its workspace offset).
+    /// </summary>
+    public static bool Qualifies(string source, int channels, int outH, int outW, int filters, WindowGeometry g)
+        => g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1 }
+            && outH % 2 == 0 && outW % 2 == 0 && outH > 0 && outW > 0
+            && channels % ChannelMultiple == 0 && filters % FilterMultiple == 0
+            && 9L * outH * outW * channels * filters >= MinimumMultiplyAdds
+            && source is not (Buffers.Input or Buffers.Output);
+
+    /// <summary>Adds the step and its packing when the layer qualifies; false leaves it to the direct convolution.</summary>
+    public static bool TryAdd(PlanContext c, int inRow, int channels, int outH, int outW, int filters, WindowGeometry g,
+        bool useBias, Engine.ActivationKind activation, int lastAxis)
+    {
+        string source = c.LastStep?.Destination ?? c.Inputs[0];
+        if (!Qualifies(source, channels, outH, outW, filters, g)) return false;
+
+        int padded = ForwardPlan.PadChannels(filters);
+        long matrix = (long)channels * padded;
+        long kernelOffset = c.Plan.Reserve(WinogradStep.Positions * matrix);
+        long biasOffset = c.Plan.Reserve(padded);
+        string name = c.Layer.Name;
+        c.Plan.PackingStatements.Add($"{Packing}.WinogradKernel({c.Parameters(0, 9L * channels * filters)}, packed.Slice({kernelOffset}, {WinogradStep.Positions * matrix}), {channels}, {filters}, {padded}); // {name} kernel, Winograd-transformed");
+        if (useBias)
+            c.Plan.PackingStatements.Add($"{c.Parameters(9L * channels * filters, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {name} bias");
+        int filterBlock = padded > LayerPlanner.ConvolutionFilterBlock && padded % LayerPlanner.ConvolutionFilterBlock == 0 ? LayerPlanner.ConvolutionFilterBlock : 0;
+        if (filterBlock > 0)
+            c.Plan.LayoutStatements.Add($"for (int position = 0; position < {WinogradStep.Positions}; position++) {Packing}.BlockColumns(packed.Slice({kernelOffset} + position * {matrix}, {matrix}), {channels}, {padded}, {filterBlock}); // {name} kernel in blocks of {filterBlock} filters");
+
+        var step = new WinogradStep(inRow, channels, outH, outW, filters, padded, kernelOffset, biasOffset)
+        {
+            Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis,
+            FilterBlock = filterBlock, BandRows = BandRows(outH / 2, outW / 2, channels, filters),
+        };
+        Reserve(c.Plan, Buffers.WinogradInput, WinogradStep.Positions * step.InputPlane);
+        Reserve(c.Plan, Buffers.WinogradProducts, WinogradStep.Positions * step.ProductsPlane);
+        c.Add(step);
+        return true;
+    }
+
+    /// <summary>The most tile rows (a divisor of the tile row count) whose scratch fits <see cref="BandBytes"/>; at least one.</summary>
+    private static int BandRows(int tileRows, int tileColumns, int channels, int filters)
+    {
+        long perRow = 4L * WinogradStep.Positions * tileColumns * (channels + filters);
+        for (int rows = tileRows; rows > 1; rows--)
+        {
+            if (tileRows % rows == 0 && rows * perRow <= BandBytes) return rows;
+        }
+        return 1;
+    }
+
+    private static void Reserve(ForwardPlan plan, string buffer, long floats)
+    {
+        plan.BufferFloats.TryGetValue(buffer, out long size);
+        plan.BufferFloats[buffer] = Math.Max(size, floats);
+    }
+}

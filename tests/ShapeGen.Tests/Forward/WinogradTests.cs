@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ShapeGen.Tests.Infrastructure;
+
+namespace ShapeGen.Tests.Forward;
+
+/// <summary>The networks of <see cref="WinogradTests"/>, compiled once.</summary>
+public sealed class WinogradFixture : IDisposable
+{
+    public const string Namespace = "Winograd.Convolutions";
+
+    public WinogradFixture()
+    {
+        Compiler = NetworkCompiler.Compile(
+            WinogradTests.Specs.Select(pair => SpecTranslator.Declaration(WinogradTests.Spec(pair.Key), Namespace, pair.Key)),
+            "ShapeGen.WinogradConvolutions",
+            withRunners: true);
+    }
+
+    public NetworkCompiler Compiler { get; }
+
+    public void Dispose() => Compiler.Dispose();
+}
+
+/// <summary>
+/// 3×3 convolutions computed by Winograd F(2×2, 3×3) against the naive (double) reference: 'same' padding read from a
+/// copy and from the previous Winograd layer's zero frame, 'valid' padding, filters in blocks of 64, a kernel larger
+/// than L2, BatchNormalization folded into the transformed kernel, fused and unfused activations, bands of one tile
+/// row and several; and the layers that must stay direct (odd output sizes, few channels, strides, the caller's input).
+/// </summary>
+public sealed class WinogradTests : IClassFixture<WinogradFixture>
+{
+    private readonly WinogradFixture _fixture;
+
+    public WinogradTests(WinogradFixture fixture) => _fixture = fixture;
+
+    /// <summary>Each case with the number of its layers that run by Winograd (the rest must stay direct).</summary>
+    public static readonly IReadOnlyDictionary<string, (int Winograd, string Spec)> Cases = new Dictionary<string, (int, string)>
+    {
+        // 16 → 64 from a padded copy, then 64 → 64 from the first one's zero frame (the Winograd output written framed).
+        ["SameChain"] = (2, """{"input": [12, 10, 16], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu6"}]}"""),
+        // 'valid' (after a direct 32-filter layer), 128 filters in two blocks, BatchNormalization folded into the transformed
+        // kernel, tanh as a pass; then, after a pool and ZeroPadding2D, a layer of 4×3 tiles in one band.
+        ["ValidBatchNorm"] = (2, """{"input": [14, 18, 32], "layers": [{"type": "Conv2D", "filters": 32, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 128, "kernel": 3, "useBias": false}, {"type": "BatchNormalization"}, {"type": "Activation", "activation": "tanh"}, {"type": "MaxPooling2D", "pool": 2}, {"type": "ZeroPadding2D", "padding": 1}, {"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "sigmoid"}, {"type": "Flatten"}, {"type": "Dense", "units": 6}]}"""),
+        // 16 → 256 on 6×6 (3×3 tiles), then 256 → 256: a 4 MB transformed kernel, written into the next layer's frame;
+        // then 192 filters (three blocks) with elu as a pass.
+        ["WideKernel"] = (3, """{"input": [6, 6, 16], "layers": [{"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 192, "kernel": 3, "padding": "same", "activation": "elu"}]}"""),
+        // Stay direct: odd output (11×11), stride 2, dilation 2, 8 channels, 48 filters, the caller's input read directly.
+        ["StaysDirect"] = (0, """{"input": [13, 13, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "strides": 2}, {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": "same", "dilation": 2}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 48, "kernel": 3, "padding": "same"}]}"""),
+    };
+
+    public static IReadOnlyDictionary<string, string> Specs => Cases.ToDictionary(pair => pair.Key, pair => pair.Value.Spec);
+
+    public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(n => new object[] { n });
+
+    public static JsonElement Spec(string name) => JsonDocument.Parse(Cases[name].Spec).RootElement;
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Forward_matches_the_naive_reference(string name)
+    {
+        var network = _fixture.Compiler[WinogradFixture.Namespace + "." + name];
+        var random = new Random(name.Length * 7919 + name[0]);
+        var weights = new float[network.ParameterCount];
+        int offset = 0;
+        foreach (var layer in network.Layers)
+        {
+            for (int i = 0; i < layer.Parameters; i++) weights[offset + i] = (float)(random.NextDouble() - 0.5) * 0.25f;
+            if (layer.Type == "BatchNormalization")
+            {
+                int channels = (int)(layer.Parameters / 4);
+                for (int i = 0; i < channels; i++) weights[offset + 3 * channels + i] = (float)(0.5 + random.NextDouble());
+            }
+            offset += (int)layer.Parameters;
+        }
+        var instance = network.Create(weights);
+        for (int sample = 0; sample < 3; sample++)
+        {
+            var input = Enumerable.Range(0, network.InputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+            var expected = NaiveReference.Run(Spec(name), weights, input);
+            // Run twice: the frame borders and the scratch are reused workspace, so later calls must still be right.
+            network.Forward(instance, input);
+            // Float rounding scales with the size of the summed terms, not of the result: where a value cancels to near
+            // zero, its error is that of the layer's typical values. WideKernel's reach about 4, and there the direct
+            // convolution misses a fixed 1e-5 as well (4 values, up to 1.6e-5 off), so the absolute bound scales with them.
+            double scale = Math.Max(1, expected.Max(value => Math.Abs(value)));
+            OutputAssert.Close(expected, network.Forward(instance, input), $"{name} sample {sample}", relative: 1e-4, absolute: 1e-5 * scale);
+            foreach (int degree in new[] { 2, 3 })
+            {
+                network.SetMaxDegreeOfParallelism(instance, degree);
+                Assert.Equal(network.Forward(instance, input), SerialForward(network, instance, input));
+                network.SetMaxDegreeOfParallelism(instance, 1);
+            }
+        }
+    }
+
+    private static float[] SerialForward(CompiledNetwork network, object instance, float[] input)
+    {
+        int degree = network.GetMaxDegreeOfParallelism(instance);
+        network.SetMaxDegreeOfParallelism(instance, 1);
+        try
+        {
+            return network.Forward(instance, input);
+        }
+        finally
+        {
+            network.SetMaxDegreeOfParallelism(instance, degree);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Exactly_the_qualifying_layers_run_by_Winograd(string name)
+    {
+        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + "." + name)!;
+        // One kernel method per Winograd layer and vector width (512, 256, 128).
+        int kernels = Regex.Matches(source, @"private static void Step\d+_Winograd_\d+\(").Count;
+        Assert.Equal(3 * Cases[name].Winograd, kernels);
+    }
+
+    [Fact]
+    public void The_transformed_kernel_is_packed_once_per_position_and_the_scratch_planes_are_not_a_power_of_two_apart()
+    {
+        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + ".WideKernel")!;
+        Assert.Contains("WeightPacking.WinogradKernel(", source);
+        Assert.Contains("for (int position = 0; position < 16; position++) global::ShapeGen.Runtime.WeightPacking.BlockColumns(", source);
+        foreach (Match plane in Regex.Matches(source, @"const int (?:InputPlane|ProductsPlane) = (\d+);"))
+        {
+            int floats = int.Parse(plane.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(0, floats % 16); // whole cache lines…
+            Assert.False((floats & (floats - 1)) == 0, $"{floats} floats is a power of two"); // …but not a power of two
+        }
+    }
+}
