@@ -119,6 +119,24 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     }
 
     [Fact]
+    public void Every_layer_spreads_its_rows_of_tiles_over_the_whole_shared_scratch()
+    {
+        // So that a thread taking the same share of rows in every layer writes the same share of the scratch each time.
+        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + ".ValidBatchNorm")!;
+        static int Constant(string text, string name) => int.Parse(Regex.Match(text, $@"const int {name} = (\d+);").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int inputBuffer = Constant(source, "WinogradProductsOffset") - Constant(source, "WinogradInputOffset");
+        var kernels = Regex.Matches(source, @"private static void Step\d+_Winograd_512\(.*?\n        }\n", RegexOptions.Singleline).Select(m => m.Value).ToArray();
+        Assert.Equal(2, kernels.Length);
+        Assert.NotEqual(Constant(kernels[0], "TileRows"), Constant(kernels[1], "TileRows"));
+        foreach (var kernel in kernels)
+        {
+            int rows = Constant(kernel, "TileRows"), spacing = Constant(kernel, "InputRowSpacing");
+            Assert.Equal(0, spacing % 16);
+            Assert.InRange(rows * spacing, inputBuffer - rows * 16 - 16, inputBuffer);
+        }
+    }
+
+    [Fact]
     public void The_transformed_kernel_is_packed_once_per_position_and_the_scratch_planes_are_not_a_power_of_two_apart()
     {
         string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + ".WideKernel")!;

@@ -73,6 +73,7 @@ internal static class ForwardPlanner
         }
 
         SmallConvolutions.Finish(plan);
+        WinogradPlanner.Finish(plan);
         foreach (var step in plan.Steps)
         {
             if (step.Destination is Buffers.Input or Buffers.Output) continue;

@@ -99,16 +99,32 @@ internal sealed record WinogradStep(
     public int Tiles => TileRows * TileColumns;
 
     /// <summary>
-    /// Floats from one position's scratch matrix to the next: the matrix plus one cache line, so the 16 positions of a
-    /// tile, read or written together, fall in different cache sets (a power-of-two stride would put them all in one
-    /// set of the 12-way L1, and alias every store with the loads 4 KB apart).
+    /// Floats between one position's scratch matrix and the next, inside a band: the band's tiles plus one cache line,
+    /// so the 16 positions of a tile, read or written together, fall in different cache sets (a power-of-two stride
+    /// would put them all in one set of the 12-way L1, and alias every store with the loads 4 KB apart).
     /// </summary>
-    public long InputPlane => (long)Tiles * Channels + PlanePadding;
+    public const int PlanePadding = 16;
 
-    /// <inheritdoc cref="InputPlane"/>
-    public long ProductsPlane => (long)Tiles * Filters + PlanePadding;
+    /// <summary>
+    /// Scratch floats one row of tiles needs at most (its share of a band's 16 planes, with their padding): the
+    /// transformed input tiles, and the products.
+    /// </summary>
+    public long InputRowFloats => Positions * ((long)TileColumns * Channels + PlanePadding);
 
-    private const int PlanePadding = 16;
+    /// <inheritdoc cref="InputRowFloats"/>
+    public long ProductsRowFloats => Positions * ((long)TileColumns * Filters + PlanePadding);
+
+    /// <summary>
+    /// Where each row of tiles keeps its scratch: row <c>r</c>'s band starts at <c>r · spacing</c>, the spacing being the
+    /// shared scratch buffer divided by the rows. Every Winograd layer thus spreads its rows over the whole buffer, and
+    /// a thread that takes the same share of rows in every layer (see the WorkSplitter) writes the same part of it each
+    /// time, in its own cache, instead of cache lines the other core wrote in the layer before. Set once every layer's
+    /// need is known (<see cref="WinogradPlanner.Finish"/>).
+    /// </summary>
+    public long InputRowSpacing { get; init; }
+
+    /// <inheritdoc cref="InputRowSpacing"/>
+    public long ProductsRowSpacing { get; init; }
 
 
     /// <summary>Output channels per contiguous weight block of each position's matrix, or 0 for one <c>[Channels][FPad]</c> matrix.</summary>

@@ -19,7 +19,7 @@ internal static class WinogradEmitter
         Constants(w, ("InRow", s.InRow), ("Channels", s.Channels), ("OutW", s.OutW), ("Filters", s.Filters),
             ("PaddedFilters", s.PaddedFilters), ("TileRows", s.TileRows), ("TileColumns", s.TileColumns), ("Tiles", s.Tiles),
             ("BandRows", s.BandRows), ("Positions", WinogradStep.Positions), ("Lanes", v.Lanes),
-            ("InputPlane", s.InputPlane), ("ProductsPlane", s.ProductsPlane));
+            ("PlanePadding", WinogradStep.PlanePadding), ("InputRowSpacing", s.InputRowSpacing), ("ProductsRowSpacing", s.ProductsRowSpacing));
         w.Line($"ref float source = ref {KernelEmitter.At("workspace", ForwardEmitter.OffsetName(s.SourceBuffer))};");
         w.Line($"ref float transformed = ref {KernelEmitter.At("workspace", ForwardEmitter.OffsetName(Buffers.WinogradInput))};");
         w.Line($"ref float products = ref {KernelEmitter.At("workspace", ForwardEmitter.OffsetName(Buffers.WinogradProducts))};");
@@ -29,11 +29,17 @@ internal static class WinogradEmitter
         w.Line("// Bands of tile rows: a band's transformed tiles and products are still in L2 when the next phase reads them.");
         w.Open("for (int bandStart = tileRowStart; bandStart < tileRowEnd; bandStart += BandRows)");
         w.Line("int bandEnd = global::System.Math.Min(bandStart + BandRows, tileRowEnd);");
+        w.Line("int bandTiles = (bandEnd - bandStart) * TileColumns;");
+        w.Line("// The band's scratch, at its rows' fixed share of the buffers: 16 planes of its tiles each.");
+        w.Line($"ref float bandInput = ref {KernelEmitter.At("transformed", "bandStart * InputRowSpacing")};");
+        w.Line($"ref float bandProducts = ref {KernelEmitter.At("products", "bandStart * ProductsRowSpacing")};");
+        w.Line("int inputPlane = bandTiles * Channels + PlanePadding;");
+        w.Line("int productsPlane = bandTiles * Filters + PlanePadding;");
         InputTransform(w, v);
         w.Line("// The 16 products [tiles, Channels] × [Channels, Filters], one per position of the transformed tile.");
         w.Open("for (int position = 0; position < Positions; position++)");
-        w.Line($"{productsMethod}(ref {KernelEmitter.At("transformed", "position * InputPlane")}, ref {KernelEmitter.At("products", "position * ProductsPlane")},");
-        w.Line($"    ref {KernelEmitter.At("kernels", "position * Channels * PaddedFilters")}, bandStart * TileColumns, bandEnd * TileColumns);");
+        w.Line($"{productsMethod}(ref {KernelEmitter.At("bandInput", "position * inputPlane")}, ref {KernelEmitter.At("bandProducts", "position * productsPlane")},");
+        w.Line($"    ref {KernelEmitter.At("kernels", "position * Channels * PaddedFilters")}, bandTiles);");
         w.Close();
         OutputTransform(w, s, v);
         w.Close();
@@ -50,7 +56,7 @@ internal static class WinogradEmitter
         w.Open("for (int ty = bandStart; ty < bandEnd; ty++)");
         w.Open("for (int tx = 0; tx < TileColumns; tx++)");
         w.Line($"ref float d = ref {KernelEmitter.At("source", "(2 * ty * InRow + 2 * tx) * Channels")};");
-        w.Line($"ref float tile = ref {KernelEmitter.At("transformed", "(ty * TileColumns + tx) * Channels")};");
+        w.Line($"ref float tile = ref {KernelEmitter.At("bandInput", "((ty - bandStart) * TileColumns + tx) * Channels")};");
         w.Open("for (int c = 0; c < Channels; c += Lanes)");
         // Rows of Bᵀ·d: (d0 − d2, d1 + d2, d2 − d1, d1 − d3), each as the input rows it combines.
         var rows = new (int A, string Op, int B)[] { (0, "-", 2), (1, "+", 2), (2, "-", 1), (1, "-", 3) };
@@ -64,7 +70,7 @@ internal static class WinogradEmitter
             string[] values = { $"t{i}0 - t{i}2", $"t{i}1 + t{i}2", $"t{i}2 - t{i}1", $"t{i}1 - t{i}3" };
             for (int j = 0; j < 4; j++)
             {
-                w.Line(KernelEmitter.Store(v, values[j], "tile", $"{4 * i + j} * InputPlane + c"));
+                w.Line(KernelEmitter.Store(v, values[j], "tile", $"{4 * i + j} * inputPlane + c"));
             }
         }
         w.Close();
@@ -81,14 +87,14 @@ internal static class WinogradEmitter
         w.Line("// Output tiles: Y = Aᵀ·m·A, plus the bias.");
         w.Open("for (int ty = bandStart; ty < bandEnd; ty++)");
         w.Open("for (int tx = 0; tx < TileColumns; tx++)");
-        w.Line($"ref float m = ref {KernelEmitter.At("products", "(ty * TileColumns + tx) * Filters")};");
+        w.Line($"ref float m = ref {KernelEmitter.At("bandProducts", "((ty - bandStart) * TileColumns + tx) * Filters")};");
         w.Line($"ref float top = ref {KernelEmitter.At("destination", KernelEmitter.OutputPixel(s, "2 * ty", "2 * tx", "Filters"))};");
         w.Line($"ref float bottom = ref {KernelEmitter.At("destination", KernelEmitter.OutputPixel(s, "(2 * ty + 1)", "2 * tx", "Filters"))};");
         w.Open("for (int f = 0; f < Filters; f += Lanes)");
         // Columns of Aᵀ·m: r0j = m0j + m1j + m2j, r1j = m1j − m2j − m3j.
         for (int j = 0; j < 4; j++)
         {
-            for (int i = 0; i < 4; i++) w.Line($"var m{i}{j} = {KernelEmitter.Load(v, "m", $"{4 * i + j} * ProductsPlane + f")};");
+            for (int i = 0; i < 4; i++) w.Line($"var m{i}{j} = {KernelEmitter.Load(v, "m", $"{4 * i + j} * productsPlane + f")};");
             w.Line($"var r0{j} = m0{j} + m1{j} + m2{j};");
             w.Line($"var r1{j} = m1{j} - m2{j} - m3{j};");
         }
@@ -105,7 +111,7 @@ internal static class WinogradEmitter
     }
 
     /// <summary>
-    /// The products of one position for tiles <c>[firstTile, endTile)</c>: the 1×1 convolution's register-blocked chunk
+    /// The products of one position for the band's <c>tileCount</c> tiles: the 1×1 convolution's register-blocked chunk
     /// with tiles as its pixels and accumulators starting at zero (the bias is added once, after the output transform).
     /// Tiles go in blocks of <see cref="TilesPerBlock"/>, then a few smaller blocks for the rest of the band.
     /// </summary>
@@ -117,20 +123,20 @@ internal static class WinogradEmitter
         w.Line($"/// <summary>{CSharpLiterals.XmlEscape(s.LayerName)}: one position's products of a band of tiles (Winograd F(2×2, 3×3)).</summary>");
         w.Line(NetworkEmitter.GeneratedCodeAttribute);
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Open($"private static void {name}(ref float transformed, ref float products, ref float kernel, int firstTile, int endTile)");
+        w.Open($"private static void {name}(ref float transformed, ref float products, ref float kernel, int tileCount)");
         var body = new SourceWriter();
         Constants(body, ("InRow", gemm.InRow), ("Channels", gemm.Channels), ("Filters", gemm.Filters), ("RowStride", gemm.RowStride),
             ("KernelH", 1), ("KernelW", 1), ("StrideW", 1), ("DilationH", 1), ("DilationW", 1));
         body.Line("// Filters outermost: one chunk's weights stay close while every tile of the band passes.");
         body.Open($"for (int f0 = 0; f0 < Filters; f0 += {I(vectors * v.Lanes)})");
-        body.Line("int first = firstTile;");
-        body.Open($"for (; first <= endTile - {I(tiles)}; first += {I(tiles)})");
+        body.Line("int first = 0;");
+        body.Open($"for (; first <= tileCount - {I(tiles)}; first += {I(tiles)})");
         TileBlock(body, gemm, v, tiles, vectors);
         body.Close();
         // The rest (fewer than a block): halving blocks, so at most log2(block) more chunks.
         for (int rest = HighestPowerOfTwoBelow(tiles); rest >= 1; rest /= 2)
         {
-            body.Open($"if (endTile - first >= {I(rest)})");
+            body.Open($"if (tileCount - first >= {I(rest)})");
             TileBlock(body, gemm, v, rest, vectors);
             body.Line($"first += {I(rest)};");
             body.Close();

@@ -63,10 +63,37 @@ internal static class WinogradPlanner
             Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis,
             FilterBlock = filterBlock, BandRows = BandRows(outH / 2, outW / 2, channels, filters),
         };
-        Reserve(c.Plan, Buffers.WinogradInput, WinogradStep.Positions * step.InputPlane);
-        Reserve(c.Plan, Buffers.WinogradProducts, WinogradStep.Positions * step.ProductsPlane);
+        Reserve(c.Plan, Buffers.WinogradInput, step.TileRows * step.InputRowFloats);
+        Reserve(c.Plan, Buffers.WinogradProducts, step.TileRows * step.ProductsRowFloats);
         c.Add(step);
         return true;
+    }
+
+    /// <summary>
+    /// Once every layer is planned: spreads each Winograd step's rows of tiles over the whole shared scratch buffers
+    /// (<see cref="WinogradStep.InputRowSpacing"/>), in whole cache lines.
+    /// </summary>
+    public static void Finish(ForwardPlan plan)
+    {
+        for (int i = 0; i < plan.Steps.Count; i++)
+        {
+            if (plan.Steps[i] is not WinogradStep step) continue;
+            var spaced = step with
+            {
+                InputRowSpacing = Spacing(plan.BufferFloats[Buffers.WinogradInput], step.TileRows, step.InputRowFloats),
+                ProductsRowSpacing = Spacing(plan.BufferFloats[Buffers.WinogradProducts], step.TileRows, step.ProductsRowFloats),
+            };
+            spaced.Sources = step.Sources;
+            spaced.Destination = step.Destination;
+            plan.Steps[i] = spaced;
+        }
+    }
+
+    private static long Spacing(long bufferFloats, int rows, long rowFloats)
+    {
+        long spacing = bufferFloats / rows / 16 * 16;
+        if (spacing < rowFloats) throw new InvalidOperationException($"Winograd scratch of {bufferFloats} floats cannot hold {rows} rows of {rowFloats}.");
+        return spacing;
     }
 
     /// <summary>The most tile rows (a divisor of the tile row count) whose scratch fits <see cref="BandBytes"/>; at least one.</summary>
