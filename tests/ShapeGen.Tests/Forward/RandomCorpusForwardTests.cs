@@ -19,29 +19,11 @@ public sealed class RandomCorpusForwardTests : IClassFixture<RandomCorpusFixture
     {
         var network = _fixture.Compiler[RandomCorpusFixture.Namespace + "." + name];
         var random = new Random(StringComparer.Ordinal.GetHashCode(name) & 0x7fffffff);
-        var weights = RandomWeights(network.Layers, network.ParameterCount, random);
+        var weights = RandomWeights.For(network.Layers, network.ParameterCount, random);
         var input = Enumerable.Range(0, network.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
 
         var expected = NaiveReference.Run(RandomCorpusTests.Case(name).GetProperty("spec"), weights, input);
         var actual = network.Forward(network.Create(weights), input);
         OutputAssert.Close(expected, actual, name, relative: 1e-4, absolute: 1e-4);
-    }
-
-    /// <summary>Uniform weights in ±0.5, except BatchNormalization's moving variances, which must be positive.</summary>
-    private static float[] RandomWeights(IReadOnlyList<LayerInfo> layers, long count, Random random)
-    {
-        var weights = new float[count];
-        int offset = 0;
-        foreach (var layer in layers)
-        {
-            for (int i = 0; i < layer.Parameters; i++) weights[offset + i] = (float)(random.NextDouble() - 0.5);
-            if (layer.Type == "BatchNormalization")
-            {
-                int channels = (int)(layer.Parameters / 4);
-                for (int i = 0; i < channels; i++) weights[offset + 3 * channels + i] = (float)(0.5 + random.NextDouble());
-            }
-            offset += (int)layer.Parameters;
-        }
-        return weights;
     }
 }

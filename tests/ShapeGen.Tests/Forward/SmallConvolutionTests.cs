@@ -62,18 +62,7 @@ public sealed class SmallConvolutionTests : IClassFixture<SmallConvolutionFixtur
     {
         var network = _fixture.Compiler[SmallConvolutionFixture.Namespace + "." + name];
         var random = new Random(name.Length * 7919 + name[0]);
-        var weights = new float[network.ParameterCount];
-        int offset = 0;
-        foreach (var layer in network.Layers)
-        {
-            for (int i = 0; i < layer.Parameters; i++) weights[offset + i] = (float)(random.NextDouble() - 0.5);
-            if (layer.Type == "BatchNormalization")
-            {
-                int channels = (int)(layer.Parameters / 4);
-                for (int i = 0; i < channels; i++) weights[offset + 3 * channels + i] = (float)(0.5 + random.NextDouble());
-            }
-            offset += (int)layer.Parameters;
-        }
+        var weights = RandomWeights.For(network.Layers, network.ParameterCount, random);
         var instance = network.Create(weights);
         for (int sample = 0; sample < 3; sample++)
         {

@@ -24,6 +24,13 @@ internal sealed class ForwardPlan
     /// <summary>Floats each workspace buffer needs (the largest write into it), in order of first use.</summary>
     public Dictionary<string, long> BufferFloats { get; } = new();
 
+    /// <summary>Grows a workspace buffer to at least <paramref name="floats"/> (each buffer is as large as its largest use).</summary>
+    public void RequireBuffer(string buffer, long floats)
+    {
+        BufferFloats.TryGetValue(buffer, out long size);
+        BufferFloats[buffer] = Math.Max(size, floats);
+    }
+
     /// <summary>The largest number of activation floats alive at once (workspace slots, not the caller's spans).</summary>
     public long PeakWorkspaceFloats { get; set; }
 

@@ -77,8 +77,7 @@ internal static class ForwardPlanner
         foreach (var step in plan.Steps)
         {
             if (step.Destination is Buffers.Input or Buffers.Output) continue;
-            plan.BufferFloats.TryGetValue(step.Destination, out long size);
-            plan.BufferFloats[step.Destination] = Math.Max(size, step.OutputElements);
+            plan.RequireBuffer(step.Destination, step.OutputElements);
         }
         return plan;
     }
@@ -243,27 +242,18 @@ internal static class ForwardPlanner
     {
         int channels = Last(layer.OutputShape);
         string epsilon = CSharpLiterals.Float(layer.Spec.Epsilon);
-        string statement = previous switch
+        // The kernel's rows (one per input of an output channel) and the padded row length, wherever the kernel lives.
+        var (kernelOffset, rows, padded, biasOffset) = previous switch
         {
-            ConvolutionStep conv =>
-                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                $"packed.Slice({conv.KernelOffset}, {(long)conv.KernelH * conv.KernelW * conv.Channels * conv.PaddedFilters}), " +
-                $"{conv.KernelH * conv.KernelW * conv.Channels}, {channels}, {conv.PaddedFilters}, packed.Slice({conv.BiasOffset}, {conv.PaddedFilters})); // fold {layer.Name}",
-            WinogradStep winograd =>
-                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                $"packed.Slice({winograd.KernelOffset}, {(long)WinogradStep.Positions * winograd.Channels * winograd.PaddedFilters}), " +
-                $"{WinogradStep.Positions * winograd.Channels}, {channels}, {winograd.PaddedFilters}, packed.Slice({winograd.BiasOffset}, {winograd.PaddedFilters})); // fold {layer.Name}",
-            DepthwiseStep depthwise =>
-                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                $"packed.Slice({depthwise.KernelOffset}, {(long)depthwise.KernelH * depthwise.KernelW * depthwise.PaddedChannels}), " +
-                $"{depthwise.KernelH * depthwise.KernelW}, {channels}, {depthwise.PaddedChannels}, packed.Slice({depthwise.BiasOffset}, {depthwise.PaddedChannels})); // fold {layer.Name}",
-            ISmallConvolution small =>
-                $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
-                $"packed.Slice({small.KernelOffset}, {(long)small.KernelRows * small.PaddedFilters}), " +
-                $"{small.KernelRows}, {channels}, {small.PaddedFilters}, packed.Slice({small.BiasOffset}, {small.PaddedFilters})); // fold {layer.Name}",
+            ConvolutionStep conv => (conv.KernelOffset, (long)conv.KernelH * conv.KernelW * conv.Channels, conv.PaddedFilters, conv.BiasOffset),
+            WinogradStep winograd => (winograd.KernelOffset, (long)WinogradStep.Positions * winograd.Channels, winograd.PaddedFilters, winograd.BiasOffset),
+            DepthwiseStep depthwise => (depthwise.KernelOffset, (long)depthwise.KernelH * depthwise.KernelW, depthwise.PaddedChannels, depthwise.BiasOffset),
+            ISmallConvolution small => (small.KernelOffset, (long)small.KernelRows, small.PaddedFilters, small.BiasOffset),
             _ => throw new InvalidOperationException($"Cannot fold {layer.Name} into {previous.GetType().Name}."),
         };
-        plan.PackingStatements.Add(statement);
+        plan.PackingStatements.Add(
+            $"global::ShapeGen.Runtime.WeightPacking.FoldBatchNorm(parameters.Slice({parameters}, {4 * channels}), {epsilon}, " +
+            $"packed.Slice({kernelOffset}, {rows * padded}), {rows}, {channels}, {padded}, packed.Slice({biasOffset}, {padded})); // fold {layer.Name}");
     }
 }
 

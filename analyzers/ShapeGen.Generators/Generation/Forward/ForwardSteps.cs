@@ -126,7 +126,6 @@ internal sealed record WinogradStep(
     /// <inheritdoc cref="InputRowSpacing"/>
     public long ProductsRowSpacing { get; init; }
 
-
     /// <summary>Output channels per contiguous weight block of each position's matrix, or 0 for one <c>[Channels][FPad]</c> matrix.</summary>
     public int FilterBlock { get; init; }
 

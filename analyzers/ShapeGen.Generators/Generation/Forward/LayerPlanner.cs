@@ -149,6 +149,10 @@ internal static class LayerPlanner
     /// </summary>
     internal const int ConvolutionFilterBlock = 64;
 
+    /// <summary>The weight block for a kernel over several pixels with <paramref name="paddedFilters"/> columns: 0 (one matrix) unless there are several whole blocks.</summary>
+    internal static int FilterBlock(int paddedFilters)
+        => paddedFilters > ConvolutionFilterBlock && paddedFilters % ConvolutionFilterBlock == 0 ? ConvolutionFilterBlock : 0;
+
     private static void AddConvolution(PlanContext c, int inRow, int channels, int outH, int outW, int filters, WindowGeometry g,
         long kernelParameters, long kernelCount, bool useBias, ActivationKind activation, int lastAxis)
     {
@@ -161,7 +165,7 @@ internal static class LayerPlanner
             c.Plan.PackingStatements.Add($"{c.Parameters(kernelParameters + kernelCount, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {c.Layer.Name} bias");
         // Wide layers over several pixels keep each block of output channels' weights contiguous: the kernel works on one
         // block at a time and then streams its weights in order (a single position, Dense, reads whole rows instead).
-        int filterBlock = padded > ConvolutionFilterBlock && padded % ConvolutionFilterBlock == 0 && (long)outH * outW > 1 ? ConvolutionFilterBlock : 0;
+        int filterBlock = (long)outH * outW > 1 ? FilterBlock(padded) : 0;
         if (filterBlock > 0)
             c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
         c.Add(new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,

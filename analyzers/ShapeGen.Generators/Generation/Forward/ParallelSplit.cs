@@ -76,7 +76,8 @@ internal static class ParallelSplit
 
     /// <summary>
     /// Chunks of rows per thread, when not the WorkSplitter's default: one for a convolution that streams its whole
-    /// kernel (larger than L2) once per call, since each further chunk would stream it again.
+    /// kernel (larger than L2) once per call, since each further chunk would stream it again, and for the Winograd
+    /// steps and pools (below).
     /// </summary>
     public static int? ChunksPerThread(ForwardStep step, VectorWidth width) => step switch
     {

@@ -54,7 +54,7 @@ internal static class WinogradPlanner
         c.Plan.PackingStatements.Add($"{Packing}.WinogradKernel({c.Parameters(0, 9L * channels * filters)}, packed.Slice({kernelOffset}, {WinogradStep.Positions * matrix}), {channels}, {filters}, {padded}); // {name} kernel, Winograd-transformed");
         if (useBias)
             c.Plan.PackingStatements.Add($"{c.Parameters(9L * channels * filters, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {name} bias");
-        int filterBlock = padded > LayerPlanner.ConvolutionFilterBlock && padded % LayerPlanner.ConvolutionFilterBlock == 0 ? LayerPlanner.ConvolutionFilterBlock : 0;
+        int filterBlock = LayerPlanner.FilterBlock(padded);
         if (filterBlock > 0)
             c.Plan.LayoutStatements.Add($"for (int position = 0; position < {WinogradStep.Positions}; position++) {Packing}.BlockColumns(packed.Slice({kernelOffset} + position * {matrix}, {matrix}), {channels}, {padded}, {filterBlock}); // {name} kernel in blocks of {filterBlock} filters");
 
@@ -63,8 +63,8 @@ internal static class WinogradPlanner
             Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis,
             FilterBlock = filterBlock, BandRows = BandRows(outH / 2, outW / 2, channels, filters),
         };
-        Reserve(c.Plan, Buffers.WinogradInput, step.TileRows * step.InputRowFloats);
-        Reserve(c.Plan, Buffers.WinogradProducts, step.TileRows * step.ProductsRowFloats);
+        c.Plan.RequireBuffer(Buffers.WinogradInput, step.TileRows * step.InputRowFloats);
+        c.Plan.RequireBuffer(Buffers.WinogradProducts, step.TileRows * step.ProductsRowFloats);
         c.Add(step);
         return true;
     }
@@ -105,11 +105,5 @@ internal static class WinogradPlanner
             if (tileRows % rows == 0 && rows * perRow <= BandBytes) return rows;
         }
         return 1;
-    }
-
-    private static void Reserve(ForwardPlan plan, string buffer, long floats)
-    {
-        plan.BufferFloats.TryGetValue(buffer, out long size);
-        plan.BufferFloats[buffer] = Math.Max(size, floats);
     }
 }
