@@ -13,6 +13,10 @@ export MSBUILDTERMINALLOGGER=off
 
 logs="artifacts/test-logs"
 mkdir -p "$logs"
+rm -f "$logs"/crash-*
+# A test host that dies in native code (GC, access violation) leaves a crash report here, summarised at the end.
+export DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=1 DOTNET_EnableCrashReport=1
+export DOTNET_DbgMiniDumpName="$PWD/$logs/crash-%p.dmp"
 passed=0
 failed=0
 problems=()
@@ -22,6 +26,14 @@ finish() {
     trap - EXIT
     echo
     if (( ${#problems[@]} > 0 )); then
+        # CI shows only the end of this output: repeat which tests failed, and any crashed test host, down here.
+        grep -hE '^[[:space:]]+Failed [A-Za-z]|Test host process crashed|Test Run Aborted|Fatal error|Stack overflow' \
+            "$logs"/dotnet-test.log "$logs"/forward-*.log 2>/dev/null | sort -u | head -n 40 | sed 's/^[[:space:]]*/  /'
+        for report in "$logs"/crash-*.crashreport.json; do
+            [[ -e "$report" ]] || continue
+            python3 eng/print-crash-reports.py "$report" 2>/dev/null | head -n 60 || echo "  crash report: $report"
+            rm -f "${report%.crashreport.json}" # the dump itself: tens of MB, and the report says what CI can show
+        done
         for problem in "${problems[@]}"; do echo "FAILED: $problem"; done
     fi
     if (( status == 0 && (failed > 0 || ${#problems[@]} > 0) )); then status=1; fi

@@ -15,16 +15,45 @@ public static class AlignedMemory
     /// <summary>Alignment of the usable region, in floats (64 bytes: one cache line, one Vector512).</summary>
     public const int AlignmentFloats = 16;
 
-    /// <summary>A zeroed, pinned array with at least <paramref name="count"/> usable floats from <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// Floats after the usable region (and any before it) hold <see cref="GuardBits"/>: a kernel that writes past its
+    /// buffer changes them, which <see cref="GuardsIntact"/> sees, instead of silently corrupting the heap; one that
+    /// reads past it gets NaN instead of a harmless-looking zero.
+    /// </summary>
+    internal const int GuardFloats = 16;
+
+    /// <summary>A quiet NaN with a recognisable payload, the value of every guard float.</summary>
+    internal const int GuardBits = 0x7FC5_A5A5;
+
+    /// <summary>
+    /// A zeroed, pinned array with at least <paramref name="count"/> usable floats from <paramref name="offset"/>,
+    /// followed by <see cref="GuardFloats"/> guard floats.
+    /// </summary>
     public static unsafe float[] Allocate(long count, out int offset)
     {
-        if (count < 0 || count > Array.MaxLength - AlignmentFloats)
+        if (count < 0 || count > Array.MaxLength - AlignmentFloats - GuardFloats)
             throw new ArgumentOutOfRangeException(nameof(count), count, "The buffer is larger than a .NET array can hold.");
-        var array = GC.AllocateArray<float>((int)count + AlignmentFloats, pinned: true);
+        var array = GC.AllocateArray<float>((int)count + AlignmentFloats + GuardFloats, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         int misalignment = (int)(address & 63) / sizeof(float);
         offset = misalignment == 0 ? 0 : AlignmentFloats - misalignment;
+        float guard = BitConverter.Int32BitsToSingle(GuardBits);
+        array.AsSpan(0, offset).Fill(guard);
+        array.AsSpan(offset + (int)count).Fill(guard);
         return array;
+    }
+
+    /// <summary>
+    /// Whether every float outside the usable region of an array made by <see cref="Allocate"/> still holds its guard
+    /// value: false means something wrote outside the buffer (for tests of generated kernels).
+    /// </summary>
+    internal static bool GuardsIntact(float[] array, int offset)
+    {
+        int count = array.Length - AlignmentFloats - GuardFloats;
+        return IsGuard(array.AsSpan(0, offset)) && IsGuard(array.AsSpan(offset + count));
+
+        static bool IsGuard(ReadOnlySpan<float> span)
+            => MemoryMarshal.Cast<float, int>(span).IndexOfAnyExcept(GuardBits) < 0;
     }
 
     /// <summary>The aligned start of an array made by <see cref="Allocate"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -21,19 +22,25 @@ public sealed record NetworkSource(string TypeName, string Code)
 
 /// <summary>
 /// Compiles many network declarations into one in-memory assembly through the real generator, checks that the
-/// generator neither failed nor produced code with errors or warnings, loads the result into a collectible
+/// generator neither failed nor produced code with errors or warnings, loads the result into its own
 /// <see cref="AssemblyLoadContext"/>, and reads each network's generated members by reflection.
 /// Reusable for anything that needs the generated code to run (the forward pass).
 /// </summary>
+/// <remarks>
+/// The contexts are not collectible, on purpose. Generated networks keep their workspace in a <c>[ThreadStatic]</c>
+/// field, set on the test threads and on WorkSplitter's helper threads; unloading a collectible context that owns
+/// thread statics while other threads run, exit and collect is the runtime's least-trodden path (dotnet/runtime#110837
+/// and its predecessors were crashes there), and this suite crashed intermittently inside the GC (twice in about ten
+/// runs here, once in CI; never in a test's own frames) while its contexts were collectible. A test run compiles about
+/// a dozen small assemblies, so keeping them loaded costs little.
+/// </remarks>
 public sealed class NetworkCompiler : IDisposable
 {
     private readonly Dictionary<string, CompiledNetwork> _networks = new(StringComparer.Ordinal);
-    private AssemblyLoadContext? _context;
 
-    private NetworkCompiler(GeneratorRun run, AssemblyLoadContext context, Assembly assembly)
+    private NetworkCompiler(GeneratorRun run, Assembly assembly)
     {
         Run = run;
-        _context = context;
         Assembly = assembly;
     }
 
@@ -69,9 +76,9 @@ public sealed class NetworkCompiler : IDisposable
             .Select(d => "warning in generated code " + d));
         if (problems.Count > 0 || !emit.Success) throw new NetworkCompilationException(problems);
         pe.Position = 0;
-        var context = new AssemblyLoadContext(assemblyName, isCollectible: true);
+        var context = new AssemblyLoadContext(assemblyName, isCollectible: false);
         var assembly = context.LoadFromStream(pe);
-        var compiler = new NetworkCompiler(run, context, assembly);
+        var compiler = new NetworkCompiler(run, assembly);
         var runners = withRunners ? assembly.GetType(RunnerClass, throwOnError: true) : null;
         for (int i = 0; i < list.Count; i++)
         {
@@ -85,7 +92,8 @@ public sealed class NetworkCompiler : IDisposable
 
     /// <summary>
     /// The generated constructor and Forward take spans, which reflection cannot pass: a plain C# shim per network,
-    /// compiled with them, exposes both as <c>float[]</c> methods that become delegates.
+    /// compiled with them, exposes both as <c>float[]</c> methods that become delegates (Forward on a slice of each
+    /// array, so tests can surround the spans with guard values).
     /// </summary>
     private static string Runners(IReadOnlyList<NetworkSource> networks)
     {
@@ -94,8 +102,10 @@ public sealed class NetworkCompiler : IDisposable
         {
             string type = "global::" + networks[i].TypeName;
             code.Append($"    public static object Create{i}(float[] parameters) => new {type}(parameters);\n");
-            code.Append($"    public static void Forward{i}(object network, float[] input, float[] output) => (({type})network).Forward(input, output);\n");
-            code.Append($"    public static void ForwardBatch{i}(object network, float[] input, float[] output, int batch) => (({type})network).Forward(input, output, batch);\n");
+            code.Append($"    public static void Forward{i}(object network, float[] input, int inputStart, int inputLength, float[] output, int outputStart, int outputLength)\n");
+            code.Append($"        => (({type})network).Forward(new global::System.ReadOnlySpan<float>(input, inputStart, inputLength), new global::System.Span<float>(output, outputStart, outputLength));\n");
+            code.Append($"    public static void ForwardBatch{i}(object network, float[] input, int inputStart, int inputLength, float[] output, int outputStart, int outputLength, int batch)\n");
+            code.Append($"        => (({type})network).Forward(new global::System.ReadOnlySpan<float>(input, inputStart, inputLength), new global::System.Span<float>(output, outputStart, outputLength), batch);\n");
             code.Append($"    public static int GetDegree{i}(object network) => (({type})network).MaxDegreeOfParallelism;\n");
             code.Append($"    public static void SetDegree{i}(object network, int degree) => (({type})network).MaxDegreeOfParallelism = degree;\n");
         }
@@ -111,11 +121,10 @@ public sealed class NetworkCompiler : IDisposable
     public string? GeneratedSource(string typeName)
         => Run.GeneratedTrees.FirstOrDefault(t => Path.GetFileName(t.FilePath) == typeName + ".g.cs")?.ToString();
 
+    /// <summary>Forgets the networks; the assembly stays loaded (see the remarks on the class).</summary>
     public void Dispose()
     {
         _networks.Clear();
-        _context?.Unload();
-        _context = null;
     }
 }
 
@@ -138,6 +147,8 @@ public sealed class NetworkCompilationException : Exception
 public sealed class CompiledNetwork
 {
     private delegate ReadOnlySpan<int> ShapeGetter();
+    private delegate void SliceForward(object network, float[] input, int inputStart, int inputLength, float[] output, int outputStart, int outputLength);
+    private delegate void SliceForwardBatch(object network, float[] input, int inputStart, int inputLength, float[] output, int outputStart, int outputLength, int batch);
 
     public CompiledNetwork(Type type, Type? runners = null, int index = 0)
     {
@@ -145,8 +156,8 @@ public sealed class CompiledNetwork
         if (runners != null)
         {
             _create = runners.GetMethod("Create" + index)!.CreateDelegate<Func<float[], object>>();
-            _forward = runners.GetMethod("Forward" + index)!.CreateDelegate<Action<object, float[], float[]>>();
-            _forwardBatch = runners.GetMethod("ForwardBatch" + index)!.CreateDelegate<Action<object, float[], float[], int>>();
+            _forward = runners.GetMethod("Forward" + index)!.CreateDelegate<SliceForward>();
+            _forwardBatch = runners.GetMethod("ForwardBatch" + index)!.CreateDelegate<SliceForwardBatch>();
             _getDegree = runners.GetMethod("GetDegree" + index)!.CreateDelegate<Func<object, int>>();
             _setDegree = runners.GetMethod("SetDegree" + index)!.CreateDelegate<Action<object, int>>();
         }
@@ -162,8 +173,8 @@ public sealed class CompiledNetwork
     }
 
     private readonly Func<float[], object>? _create;
-    private readonly Action<object, float[], float[]>? _forward;
-    private readonly Action<object, float[], float[], int>? _forwardBatch;
+    private readonly SliceForward? _forward;
+    private readonly SliceForwardBatch? _forwardBatch;
     private readonly Func<object, int>? _getDegree;
     private readonly Action<object, int>? _setDegree;
 
@@ -172,28 +183,74 @@ public sealed class CompiledNetwork
     /// <summary>An instance from <paramref name="parameters"/> in Keras get_weights() order (needs <c>withRunners</c>).</summary>
     public object Create(float[] parameters) => (_create ?? throw new InvalidOperationException("compiled without runners"))(parameters);
 
-    /// <summary>Runs one sample through <paramref name="network"/> (an instance from <see cref="Create"/>).</summary>
+    /// <summary>
+    /// Runs one sample through <paramref name="network"/> (an instance from <see cref="Create"/>) with memory guards
+    /// (<see cref="GuardedForward"/>): fails if the forward pass writes outside its buffers or leaves an output unset.
+    /// </summary>
     public float[] Forward(object network, float[] input)
-    {
-        var output = new float[OutputSize];
-        (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, input, output);
-        return output;
-    }
+        => GuardedForward(network, input, OutputSize, (guardedInput, inputStart, guardedOutput, outputStart) =>
+            (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, guardedInput, inputStart, input.Length, guardedOutput, outputStart, OutputSize));
 
     /// <summary>Runs one sample into a caller-owned output (no allocation of its own, for the allocation test).</summary>
     public void ForwardInto(object network, float[] input, float[] output)
-        => (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, input, output);
+        => (_forward ?? throw new InvalidOperationException("compiled without runners"))(network, input, 0, input.Length, output, 0, output.Length);
 
-    /// <summary>Runs <paramref name="batch"/> samples stored back to back.</summary>
+    /// <summary>Runs <paramref name="batch"/> samples stored back to back, with memory guards like <see cref="Forward(object, float[])"/>.</summary>
     public float[] Forward(object network, float[] inputs, int batch)
-    {
-        var outputs = new float[(long)OutputSize * batch];
-        (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, outputs, batch);
-        return outputs;
-    }
+        => GuardedForward(network, inputs, checked(OutputSize * batch), (guardedInputs, inputStart, guardedOutputs, outputStart) =>
+            (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, guardedInputs, inputStart, inputs.Length, guardedOutputs, outputStart, OutputSize * batch, batch));
+
     /// <summary>Runs <paramref name="batch"/> samples into a caller-owned output (for the allocation test).</summary>
     public void ForwardInto(object network, float[] inputs, float[] outputs, int batch)
-        => (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, outputs, batch);
+        => (_forwardBatch ?? throw new InvalidOperationException("compiled without runners"))(network, inputs, 0, inputs.Length, outputs, 0, outputs.Length, batch);
+
+    /// <summary>
+    /// Generated kernels address memory with unchecked references, so a wrong bound corrupts the heap and crashes the
+    /// process long after the guilty call. This runs <paramref name="run"/> on copies of the input and output with
+    /// <see cref="GuardLength"/> NaN guards on both sides (the output's own floats NaN too, so any it fails to write
+    /// show), then checks the guards, the input, and the guards of the network's weights and this thread's workspace
+    /// (<c>AlignedMemory.GuardsIntact</c>), naming whatever was overwritten.
+    /// </summary>
+    private float[] GuardedForward(object network, float[] input, int outputLength, Action<float[], int, float[], int> run)
+    {
+        float guard = BitConverter.Int32BitsToSingle(ShapeGen.Runtime.AlignedMemory.GuardBits);
+        var guardedInput = new float[input.Length + 2 * GuardLength];
+        guardedInput.AsSpan().Fill(guard);
+        input.CopyTo(guardedInput, GuardLength);
+        var guardedOutput = new float[outputLength + 2 * GuardLength];
+        guardedOutput.AsSpan().Fill(guard);
+
+        run(guardedInput, GuardLength, guardedOutput, GuardLength);
+
+        var damage = new List<string>();
+        if (!IsGuard(guardedInput.AsSpan(0, GuardLength)) || !IsGuard(guardedInput.AsSpan(GuardLength + input.Length)))
+            damage.Add("wrote outside the input span");
+        if (!guardedInput.AsSpan(GuardLength, input.Length).SequenceEqual(input)) damage.Add("changed the input");
+        if (!IsGuard(guardedOutput.AsSpan(0, GuardLength)) || !IsGuard(guardedOutput.AsSpan(GuardLength + outputLength)))
+            damage.Add("wrote outside the output span");
+        var output = guardedOutput.AsSpan(GuardLength, outputLength).ToArray();
+        int unset = MemoryMarshal.Cast<float, int>(output.AsSpan()).IndexOf(ShapeGen.Runtime.AlignedMemory.GuardBits);
+        if (unset >= 0) damage.Add($"left output {unset} unwritten");
+        if (!AlignedGuardsIntact(network, "_weights", "_weightsOffset")) damage.Add("wrote outside its weights buffer");
+        if (!AlignedGuardsIntact(null, "t_workspace", "t_workspaceOffset")) damage.Add("wrote outside its workspace");
+        if (damage.Count > 0) throw new InvalidOperationException($"{Type.Name}.Forward {string.Join(", ", damage)}.");
+        return output;
+
+        static bool IsGuard(ReadOnlySpan<float> span)
+            => MemoryMarshal.Cast<float, int>(span).IndexOfAnyExcept(ShapeGen.Runtime.AlignedMemory.GuardBits) < 0;
+    }
+
+    /// <summary>Floats of guard on each side of a guarded forward pass's input and output: four cache lines.</summary>
+    private const int GuardLength = 64;
+
+    /// <summary>Whether the guards of one of the network's aligned buffers (a generated private field) are intact.</summary>
+    private bool AlignedGuardsIntact(object? instance, string arrayField, string offsetField)
+    {
+        var flags = BindingFlags.NonPublic | (instance is null ? BindingFlags.Static : BindingFlags.Instance);
+        var array = (float[]?)(Type.GetField(arrayField, flags) ?? throw new MissingFieldException(Type.FullName, arrayField)).GetValue(instance);
+        var offset = (int)(Type.GetField(offsetField, flags) ?? throw new MissingFieldException(Type.FullName, offsetField)).GetValue(instance)!;
+        return array is null || ShapeGen.Runtime.AlignedMemory.GuardsIntact(array, offset);
+    }
 
     /// <summary>The instance's <c>MaxDegreeOfParallelism</c>.</summary>
     public int GetMaxDegreeOfParallelism(object network)
