@@ -25,6 +25,9 @@ public static class AlignedMemory
     /// <summary>A quiet NaN with a recognisable payload, the value of every guard float.</summary>
     internal const int GuardBits = 0x7FC5_A5A5;
 
+    /// <summary>The guard value as a float.</summary>
+    internal static float Guard => BitConverter.Int32BitsToSingle(GuardBits);
+
     /// <summary>
     /// A zeroed, pinned array with at least <paramref name="count"/> usable floats from <paramref name="offset"/>,
     /// followed by <see cref="GuardFloats"/> guard floats.
@@ -37,9 +40,8 @@ public static class AlignedMemory
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         int misalignment = (int)(address & 63) / sizeof(float);
         offset = misalignment == 0 ? 0 : AlignmentFloats - misalignment;
-        float guard = BitConverter.Int32BitsToSingle(GuardBits);
-        array.AsSpan(0, offset).Fill(guard);
-        array.AsSpan(offset + (int)count).Fill(guard);
+        array.AsSpan(0, offset).Fill(Guard);
+        array.AsSpan(offset + (int)count).Fill(Guard);
         return array;
     }
 
@@ -51,10 +53,11 @@ public static class AlignedMemory
     {
         int count = array.Length - AlignmentFloats - GuardFloats;
         return IsGuard(array.AsSpan(0, offset)) && IsGuard(array.AsSpan(offset + count));
-
-        static bool IsGuard(ReadOnlySpan<float> span)
-            => MemoryMarshal.Cast<float, int>(span).IndexOfAnyExcept(GuardBits) < 0;
     }
+
+    /// <summary>Whether every float of <paramref name="span"/> is the guard value, bit for bit (not just any NaN).</summary>
+    internal static bool IsGuard(ReadOnlySpan<float> span)
+        => MemoryMarshal.Cast<float, int>(span).IndexOfAnyExcept(GuardBits) < 0;
 
     /// <summary>The aligned start of an array made by <see cref="Allocate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

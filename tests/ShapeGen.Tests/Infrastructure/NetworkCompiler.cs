@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Text;
 using Microsoft.CodeAnalysis;
+using ShapeGen.Runtime;
 
 namespace ShapeGen.Tests.Infrastructure;
 
@@ -213,7 +214,7 @@ public sealed class CompiledNetwork
     /// </summary>
     private float[] GuardedForward(object network, float[] input, int outputLength, Action<float[], int, float[], int> run)
     {
-        float guard = BitConverter.Int32BitsToSingle(ShapeGen.Runtime.AlignedMemory.GuardBits);
+        float guard = AlignedMemory.Guard;
         var guardedInput = new float[input.Length + 2 * GuardLength];
         guardedInput.AsSpan().Fill(guard);
         input.CopyTo(guardedInput, GuardLength);
@@ -223,21 +224,18 @@ public sealed class CompiledNetwork
         run(guardedInput, GuardLength, guardedOutput, GuardLength);
 
         var damage = new List<string>();
-        if (!IsGuard(guardedInput.AsSpan(0, GuardLength)) || !IsGuard(guardedInput.AsSpan(GuardLength + input.Length)))
+        if (!AlignedMemory.IsGuard(guardedInput.AsSpan(0, GuardLength)) || !AlignedMemory.IsGuard(guardedInput.AsSpan(GuardLength + input.Length)))
             damage.Add("wrote outside the input span");
         if (!guardedInput.AsSpan(GuardLength, input.Length).SequenceEqual(input)) damage.Add("changed the input");
-        if (!IsGuard(guardedOutput.AsSpan(0, GuardLength)) || !IsGuard(guardedOutput.AsSpan(GuardLength + outputLength)))
+        if (!AlignedMemory.IsGuard(guardedOutput.AsSpan(0, GuardLength)) || !AlignedMemory.IsGuard(guardedOutput.AsSpan(GuardLength + outputLength)))
             damage.Add("wrote outside the output span");
         var output = guardedOutput.AsSpan(GuardLength, outputLength).ToArray();
-        int unset = MemoryMarshal.Cast<float, int>(output.AsSpan()).IndexOf(ShapeGen.Runtime.AlignedMemory.GuardBits);
+        int unset = MemoryMarshal.Cast<float, int>(output.AsSpan()).IndexOf(AlignedMemory.GuardBits);
         if (unset >= 0) damage.Add($"left output {unset} unwritten");
         if (!AlignedGuardsIntact(network, "_weights", "_weightsOffset")) damage.Add("wrote outside its weights buffer");
         if (!AlignedGuardsIntact(null, "t_workspace", "t_workspaceOffset")) damage.Add("wrote outside its workspace");
         if (damage.Count > 0) throw new InvalidOperationException($"{Type.Name}.Forward {string.Join(", ", damage)}.");
         return output;
-
-        static bool IsGuard(ReadOnlySpan<float> span)
-            => MemoryMarshal.Cast<float, int>(span).IndexOfAnyExcept(ShapeGen.Runtime.AlignedMemory.GuardBits) < 0;
     }
 
     /// <summary>Floats of guard on each side of a guarded forward pass's input and output: four cache lines.</summary>
@@ -249,7 +247,7 @@ public sealed class CompiledNetwork
         var flags = BindingFlags.NonPublic | (instance is null ? BindingFlags.Static : BindingFlags.Instance);
         var array = (float[]?)(Type.GetField(arrayField, flags) ?? throw new MissingFieldException(Type.FullName, arrayField)).GetValue(instance);
         var offset = (int)(Type.GetField(offsetField, flags) ?? throw new MissingFieldException(Type.FullName, offsetField)).GetValue(instance)!;
-        return array is null || ShapeGen.Runtime.AlignedMemory.GuardsIntact(array, offset);
+        return array is null || AlignedMemory.GuardsIntact(array, offset);
     }
 
     /// <summary>The instance's <c>MaxDegreeOfParallelism</c>.</summary>
