@@ -18,7 +18,11 @@ namespace ShapeGen;
 /// </param>
 /// <param name="MultiplyAdds">The layer's multiply-accumulate operations for one sample.</param>
 /// <param name="Kernels">How many generated kernels run for this layer (a 'same' convolution is a zero-padding copy and a convolution).</param>
-/// <param name="RunsIn">For a layer with no kernel of its own, the layer whose kernel does its work; otherwise <c>null</c>.</param>
+/// <param name="RunsIn">
+/// For a layer with no kernel of its own, the layer whose kernel does its work; on several threads, also for a pooling
+/// that runs in the chunks of the convolution before it (one fork-join for both), whose time is counted in that layer.
+/// Otherwise <c>null</c>.
+/// </param>
 public sealed record LayerTiming(string Name, string Type, double Microseconds, long MultiplyAdds, int Kernels, string? RunsIn)
 {
     /// <summary>Achieved GFLOP/s (2 × multiply-adds per microsecond ÷ 1000); 0 when the layer has no kernel or no multiply-adds.</summary>
@@ -120,7 +124,8 @@ public sealed class ForwardProfile
                 time += kernelMedians[k];
                 count++;
             }
-            timings.Add(new LayerTiming(layer.Name, layer.Type, time, layer.MultiplyAdds, count, count == 0 ? runsIn[l] : null));
+            // A layer with a host is timed in it (its own kernels, if any, run inside the host's call: no time of their own).
+            timings.Add(new LayerTiming(layer.Name, layer.Type, runsIn[l] is null ? time : 0, layer.MultiplyAdds, count, runsIn[l]));
         }
         var kernelTimings = new List<KernelTiming>(kernels);
         for (int k = 0; k < kernels; k++) kernelTimings.Add(new KernelTiming(kernelLayers[k], kernelDescriptions[k], kernelMedians[k]));
@@ -150,7 +155,7 @@ public sealed class ForwardProfile
         };
         foreach (var t in Layers)
         {
-            bool timed = t.Kernels > 0;
+            bool timed = t.Kernels > 0 && t.RunsIn is null;
             rows.Add(Columns(
                 t.Name,
                 t.Type,
@@ -191,9 +196,12 @@ public sealed class ForwardProfile
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         int layerWidth = Kernels.Count == 0 ? 5 : Math.Max(5, Kernels.Max(k => k.Layer.Length));
+        var hosts = Layers.Where(l => l.RunsIn is not null).ToDictionary(l => l.Name, l => l.RunsIn!);
         foreach (var k in Kernels)
         {
-            text.Append(k.Microseconds.ToString(k.Microseconds < 10 ? "F3" : "F1", inv).PadLeft(9)).Append(" µs  ")
+            text.Append(hosts.TryGetValue(k.Layer, out string? host)
+                    ? ("in " + host).PadLeft(12) + "  "
+                    : k.Microseconds.ToString(k.Microseconds < 10 ? "F3" : "F1", inv).PadLeft(9) + " µs  ")
                 .Append(k.Layer.PadRight(layerWidth)).Append("  ").AppendLine(k.Description);
         }
         return text.ToString();

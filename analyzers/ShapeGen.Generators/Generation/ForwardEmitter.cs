@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using ShapeGen.Generators.Engine;
 using ShapeGen.Generators.Generation.Forward;
@@ -219,6 +218,13 @@ internal static class ForwardEmitter
         w.Line("/// <summary>For each layer with no kernel of its own (folded or fused), the layer whose kernel does its work.</summary>");
         w.Line(generated);
         w.Line($"private static readonly string?[] s_runsIn = {{ {string.Join(", ", network.Layers.Select(layer => Literal(plan.RunsIn.TryGetValue(layer.Name, out var host) ? host : null)))} }};");
+        var paired = PairedPools(plan);
+        if (paired.Count > 0)
+        {
+            w.Line("/// <summary><see cref=\"s_runsIn\"/> on several threads, where pools run in the chunks of the convolution before them.</summary>");
+            w.Line(generated);
+            w.Line($"private static readonly string?[] s_runsInSplit = {{ {string.Join(", ", network.Layers.Select(layer => Literal(plan.RunsIn.TryGetValue(layer.Name, out var host) ? host : paired.TryGetValue(layer.Name, out var producer) ? producer : null)))} }};");
+        }
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Times every layer of <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> as it runs with <see cref=\"MaxDegreeOfParallelism\"/>: one warm-up pass, then");
@@ -246,9 +252,21 @@ internal static class ForwardEmitter
         w.Line("else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Profile256(ref source, ref destination, ref workspace, ref weights, degree, stamps);");
         w.Line("else Profile128(ref source, ref destination, ref workspace, ref weights, degree, stamps);");
         w.Close();
-        w.Line($"return global::ShapeGen.ForwardProfile.FromTimestamps({CSharpLiterals.String(type.Name)}, Layers, s_kernelLayers, s_kernelDescriptions, s_runsIn, timestamps, iterations, {Splitter}.EffectiveDegree(degree));");
+        string runsIn = paired.Count > 0 ? "degree > 1 ? s_runsInSplit : s_runsIn" : "s_runsIn";
+        w.Line($"return global::ShapeGen.ForwardProfile.FromTimestamps({CSharpLiterals.String(type.Name)}, Layers, s_kernelLayers, s_kernelDescriptions, {runsIn}, timestamps, iterations, {Splitter}.EffectiveDegree(degree));");
         w.Close();
         w.Line();
+    }
+
+    /// <summary>The pooling layers that run in the chunks of the step before them on several threads, with that step's layer.</summary>
+    private static Dictionary<string, string> PairedPools(ForwardPlan plan)
+    {
+        var paired = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < plan.Steps.Count; i++)
+        {
+            if (ParallelSplit.PoolRunsInChunksOf(plan.Steps[i], plan.Steps[i + 1])) paired[plan.Steps[i + 1].LayerName] = plan.Steps[i].LayerName;
+        }
+        return paired;
     }
 
     /// <summary>The generated constant holding a workspace buffer's offset.</summary>
@@ -293,11 +311,50 @@ internal static class ForwardEmitter
         if (profiled) w.Line("timestamps[0] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
         for (int i = 0; i < plan.Steps.Count; i++)
         {
+            if (i + 1 < plan.Steps.Count && ParallelSplit.PoolRunsInChunksOf(plan.Steps[i], plan.Steps[i + 1]))
+            {
+                WritePairedCall(w, plan, i, width, profiled);
+                i++;
+                continue;
+            }
             WriteStepCall(w, plan, i, width, split: true);
             if (profiled) w.Line($"timestamps[{i + 1}] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
         }
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// Step <paramref name="i"/> and the pooling after it (<see cref="ParallelSplit.PoolRunsInChunksOf"/>): on several
+    /// threads one fork-join runs both on each chunk of rows; on one thread, the two calls one after the other. Profiled
+    /// on several threads, the pooling's time is counted in step <paramref name="i"/> (its own is 0).
+    /// </summary>
+    private static void WritePairedCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool profiled)
+    {
+        ForwardStep step = plan.Steps[i], pool = plan.Steps[i + 1];
+        string sources = step is WinogradStep ? "ref workspace" : string.Join(", ", step.Sources.Select(b => "ref " + b));
+        string method = KernelEmitter.MethodName(i, step, width), poolMethod = KernelEmitter.MethodName(i + 1, pool, width);
+        string stamp(int k) => $"timestamps[{k}] = global::System.Diagnostics.Stopwatch.GetTimestamp();";
+        w.Open("if (degree > 1)");
+        w.Line("// The pooling's rows read only what the same rows of this step wrote: it runs in this step's chunks, on the same thread.");
+        w.Line($"{Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, chunksPerThread: {(ParallelSplit.ChunksPerThread(step, width) is int perThread ? KernelEmitter.I(perThread) : Splitter + ".ChunksPerThread")}, (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), (ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {poolMethod}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {step.Destination}, ref {pool.Destination}, ref weights);");
+        if (profiled)
+        {
+            w.Line(stamp(i + 1));
+            w.Line($"timestamps[{i + 2}] = timestamps[{i + 1}];");
+        }
+        w.Close();
+        w.Open("else");
+        w.Line($"{method}({sources}, ref {step.Destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+        if (profiled) w.Line(stamp(i + 1));
+        w.Line($"{poolMethod}(ref {pool.Sources[0]}, ref {pool.Destination}, ref weights, 0, {ParallelSplit.Rows(pool)});");
+        if (profiled) w.Line(stamp(i + 2));
+        w.Close();
+        if (pool is not ActivationStep && !KernelEmitter.FusesInStore(pool.Activation))
+        {
+            w.Line(KernelEmitter.ActivationCall(pool, pool.Destination, pool.Destination) + ";");
+            if (profiled) w.Line(stamp(i + 2));
+        }
     }
 
     /// <summary>

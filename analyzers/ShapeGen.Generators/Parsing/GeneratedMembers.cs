@@ -16,7 +16,7 @@ internal static class GeneratedMembers
     public static readonly ImmutableArray<string> Names = ImmutableArray.Create(
         "InputSize", "OutputSize", "ParameterCount", "TrainableParameterCount", "MultiplyAddCount",
         "InputShape", "OutputShape", "Layers", "Summary", "Weights", "EmbeddedWeightFile",
-        "PackedWeightCount", "WorkspaceSize", "_weights", "_weightsOffset", "t_workspace", "t_workspaceOffset", "s_kernelLayers", "s_kernelDescriptions", "s_runsIn");
+        "PackedWeightCount", "WorkspaceSize", "_weights", "_weightsOffset", "t_workspace", "t_workspaceOffset", "s_kernelLayers", "s_kernelDescriptions", "s_runsIn", "s_runsInSplit");
 
     /// <summary>Generated methods: a user overload with other parameters is fine, but no type can be named like them.</summary>
     public static readonly ImmutableArray<string> MethodNames = ImmutableArray.Create("Forward", "Run", "Workspace", "Load", "LoadPyTorch", "Profile");

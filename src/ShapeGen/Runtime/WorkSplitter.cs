@@ -76,6 +76,20 @@ public static class WorkSplitter
     }
 
     /// <summary>
+    /// Runs two kernels over the same ranges of rows: each chunk runs <paramref name="kernel"/> from
+    /// <paramref name="source"/> into <paramref name="middle"/>, then <paramref name="then"/> from <paramref name="middle"/>
+    /// into <paramref name="destination"/>, on the same thread. For a second step (a pooling) whose rows read only what the
+    /// first step's same rows wrote: one fork-join instead of two, and each thread reads what it just wrote, from its own cache.
+    /// </summary>
+    public static void SplitRows(int degreeOfParallelism, int rows, int chunksPerThread, RangeKernel kernel, RangeKernel then,
+        ref float source, ref float middle, ref float destination, ref float weights)
+    {
+        if (chunksPerThread < 1) throw new ArgumentOutOfRangeException(nameof(chunksPerThread), chunksPerThread, "At least one chunk per thread is needed.");
+        if (then is null) throw new ArgumentNullException(nameof(then));
+        Run(degreeOfParallelism, rows, chunksPerThread, kernel, ref source, ref destination, ref weights, then: then, middle: ref middle);
+    }
+
+    /// <summary>
     /// Runs <paramref name="kernel"/> over the samples <c>[0, <paramref name="samples"/>)</c> of a batch on up to
     /// <paramref name="degreeOfParallelism"/> threads, one sample per chunk: a sample is long next to a claim, and
     /// single samples keep the threads' finishing times within one sample of each other.
@@ -94,7 +108,12 @@ public static class WorkSplitter
         Run(degreeOfParallelism, samples, int.MaxValue, kernel, ref inputs, ref outputs, ref weights, maxChunks: (int)(((long)samples + samplesPerChunk - 1) / samplesPerChunk));
     }
 
-    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights, int maxChunks = int.MaxValue)
+    private static void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights, int maxChunks = int.MaxValue)
+        => Run(degreeOfParallelism, count, chunksPerThread, kernel, ref source, ref destination, ref weights, then: null, middle: ref destination, maxChunks);
+
+    // With `then`, every chunk runs `kernel` into `middle` (instead of `destination`), then `then` from `middle` into `destination`.
+    private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights,
+        RangeKernel? then, ref float middle, int maxChunks = int.MaxValue)
     {
         if (kernel is null) throw new ArgumentNullException(nameof(kernel));
         if (count <= 0) return;
@@ -103,15 +122,24 @@ public static class WorkSplitter
         if (threads <= 1 || job.Active)
         {
             // Serial, or a kernel that itself splits work on this thread: its job is in use, so run inline.
-            kernel(ref source, ref destination, ref weights, 0, count);
+            if (then is null)
+            {
+                kernel(ref source, ref destination, ref weights, 0, count);
+            }
+            else
+            {
+                kernel(ref source, ref middle, ref weights, 0, count);
+                then(ref middle, ref destination, ref weights, 0, count);
+            }
             return;
         }
         int chunks = (int)Math.Min(Math.Min(count, (long)threads * chunksPerThread), maxChunks); // threads ≤ maxChunks
         fixed (float* s = &source)
+        fixed (float* m = &middle)
         fixed (float* d = &destination)
         fixed (float* w = &weights)
         {
-            job.Run(threads, count, chunks, kernel, s, d, w);
+            job.Run(threads, count, chunks, kernel, then, s, m, d, w);
         }
     }
 
@@ -148,19 +176,21 @@ public static class WorkSplitter
         private int _chunks;
         private int _pending;
         private Exception? _error;
-        private RangeKernel? _kernel;
-        private float* _source, _destination, _weights;
+        private RangeKernel? _kernel, _then;
+        private float* _source, _middle, _destination, _weights;
         private int _count;
 
         public bool Active;
 
-        public void Run(int threads, int count, int chunks, RangeKernel kernel, float* source, float* destination, float* weights)
+        public void Run(int threads, int count, int chunks, RangeKernel kernel, RangeKernel? then, float* source, float* middle, float* destination, float* weights)
         {
             Active = true;
             try
             {
                 _kernel = kernel;
+                _then = then;
                 _source = source;
+                _middle = middle;
                 _destination = destination;
                 _weights = weights;
                 _count = count;
@@ -182,6 +212,7 @@ public static class WorkSplitter
                     while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
                 }
                 _kernel = null;
+                _then = null;
                 if (_error is { } error)
                 {
                     _error = null;
@@ -215,7 +246,15 @@ public static class WorkSplitter
                     try
                     {
                         int start = (int)((long)chunk * _count / _chunks), end = (int)((long)(chunk + 1) * _count / _chunks);
-                        _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
+                        if (_then is null)
+                        {
+                            _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
+                        }
+                        else
+                        {
+                            _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_weights), start, end);
+                            _then(ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
+                        }
                     }
                     catch (Exception exception)
                     {

@@ -43,9 +43,22 @@ public sealed class ParallelNetworksFixture : IDisposable
         "[Dense(3)]",
     });
 
+    /// <summary>Pools that run in the chunks of the Winograd step before them (max after ReLU, average after linear).</summary>
+    public static readonly NetworkSource PairedPools = NetworkSource.Class(Namespace, "PairedPools", new[]
+    {
+        "[Input(20, 20, 16)]",
+        "[Conv2D(16, 3, Padding.Same)]",                               // from the input: direct, split
+        "[Conv2D(64, 3, Padding.Same, Activation = Activation.Relu)]", // Winograd, 10 rows of tiles
+        "[MaxPooling2D(2)]",                                           // 10 rows: row r reads tile row r
+        "[Conv2D(64, 3, Padding.Same)]",                               // Winograd, 5 rows of tiles
+        "[AveragePooling2D(2)]",                                       // 5 rows
+        "[Flatten]",
+        "[Dense(3)]",
+    });
+
     public ParallelNetworksFixture()
     {
-        Compiler = NetworkCompiler.Compile(new[] { OddRows, TwoRows, SplitPools }, "ShapeGen.ParallelTests", withRunners: true);
+        Compiler = NetworkCompiler.Compile(new[] { OddRows, TwoRows, SplitPools, PairedPools }, "ShapeGen.ParallelTests", withRunners: true);
     }
 
     public NetworkCompiler Compiler { get; }
@@ -71,7 +84,7 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
     public static IEnumerable<object[]> CasesAndDegrees =>
         ConformanceTests.CaseNames.SelectMany(name => new[] { 2, 3, 64 }.Select(degree => new object[] { name, degree }));
 
-    public static IEnumerable<object[]> ParallelNetworks => new[] { "OddRows", "TwoRows", "SplitPools" }.Select(n => new object[] { n });
+    public static IEnumerable<object[]> ParallelNetworks => new[] { "OddRows", "TwoRows", "SplitPools", "PairedPools" }.Select(n => new object[] { n });
 
     private (CompiledNetwork Network, object Instance) Conformance(string name)
     {
@@ -159,18 +172,31 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         Assert.Equal(18, SplitRows(pools).Length);
         Assert.Contains("if (rowStart == 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination", pools);
 
+        // Both pools run in the chunks of the Winograd step before them, and write a buffer that step does not read.
+        string paired = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".PairedPools")!;
+        Assert.Equal(new[] { "Step2_Winograd_512 + Step3_Pool_512", "Step4_Winograd_512 + Step5_Pool_512" }, PairedSteps(paired));
+        Assert.Equal(new[] { 20, 10, 5 }, SplitRows(paired).Select(split => split.Rows).Take(3));
+
         // CifarVgg: its six 3×3 convolutions (the first by output rows, the five Winograd ones by rows of 2×2 tiles, one
-        // range per thread, since each range streams the whole transformed kernel), the three max pools between them
-        // (256, 128 and 64 KB of input, one range per thread too) and the 4096 → 256 Dense layer in two parts of 128
-        // filters; not the 256 → 10 one.
+        // range per thread, since each range streams the whole transformed kernel), the three max pools after Winograd
+        // steps running in those steps' chunks (pool row r reads what tile row r wrote: one fork-join for both), and the
+        // 4096 → 256 Dense layer in two parts of 128 filters; not the 256 → 10 one.
         var cifar = _conformance.Compiler[ConformanceFixture.Namespace + ".CifarVgg"];
         string cifarSource = _conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!;
         var splits = SplitRows(cifarSource);
-        Assert.Equal(new[] { 32, 16, 16, 8, 8, 8, 4, 4, 4, 2 }, splits.Take(10).Select(split => split.Rows));
-        Assert.Equal(new int?[] { null, 1, 1, 1, 1, 1, 1, 1, 1, null }, splits.Take(10).Select(split => split.ChunksPerThread));
-        Assert.Equal(60, splits.Length);
+        Assert.Equal(new[] { 32, 16, 8, 8, 4, 4, 2 }, splits.Take(7).Select(split => split.Rows));
+        Assert.Equal(new int?[] { null, 1, 1, 1, 1, 1, null }, splits.Take(7).Select(split => split.ChunksPerThread));
+        Assert.Equal(42, splits.Length);
+        Assert.Equal(new[] { "Step2_Winograd_512 + Step3_Pool_512", "Step5_Winograd_512 + Step6_Pool_512", "Step8_Winograd_512 + Step9_Pool_512" }, PairedSteps(cifarSource));
         Assert.Contains("const int Parts = 2; // the range: parts of 128 filters", cifarSource);
     }
+
+    /// <summary>The 512-bit step pairs that one fork-join runs together (a step, then the pool after it, on each chunk).</summary>
+    private static string[] PairedSteps(string source) => Regex
+        .Matches(source, @"=> (Step\d+_\w+_512)\(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd\), \(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd\) => (Step\d+_Pool_512)\(")
+        .Select(m => m.Groups[1].Value + " + " + m.Groups[2].Value)
+        .Distinct()
+        .ToArray();
 
     private static (int Rows, int? ChunksPerThread)[] SplitRows(string source) => Regex
         .Matches(source, @"WorkSplitter\.SplitRows\(degree, (\d+), (?:chunksPerThread: (\d+), )?\(ref float rowSource")
@@ -379,6 +405,47 @@ public sealed class WorkSplitterTests
         }
         Assert.Throws<ArgumentOutOfRangeException>(() => WorkSplitter.SplitRows(2, 8, chunksPerThread: 0,
             (ref float _, ref float _, ref float _, int _, int _) => { }, ref s_dummy, ref s_dummy, ref s_dummy));
+    }
+
+    [Theory]
+    [InlineData(1, 16, 1)]
+    [InlineData(2, 16, 1)]
+    [InlineData(2, 7, 4)]
+    [InlineData(3, 45, 4)]
+    [InlineData(64, 5, 1)]
+    public void Paired_kernels_run_the_second_on_each_range_right_after_the_first_on_the_same_thread(int degree, int rows, int chunksPerThread)
+    {
+        float[] source = { 1 }, middle = { 2 }, destination = { 3 }, weights = { 4 };
+        for (int round = 0; round < 20; round++)
+        {
+            var first = new int[rows];
+            var second = new int[rows];
+            var ranges = new System.Collections.Concurrent.ConcurrentDictionary<(int, int), int>();
+            int wrongBuffers = 0, secondBeforeFirst = 0;
+            WorkSplitter.SplitRows(degree, rows, chunksPerThread, (ref float s, ref float d, ref float w, int start, int end) =>
+            {
+                if (s != 1 || d != 2 || w != 4) Interlocked.Increment(ref wrongBuffers); // source → middle
+                ranges[(start, end)] = Environment.CurrentManagedThreadId;
+                for (int i = start; i < end; i++) Interlocked.Increment(ref first[i]);
+            }, (ref float s, ref float d, ref float w, int start, int end) =>
+            {
+                if (s != 2 || d != 3 || w != 4) Interlocked.Increment(ref wrongBuffers); // middle → destination
+                // The same range, on the thread that ran it, after every row of it.
+                if (!ranges.TryGetValue((start, end), out int thread) || thread != Environment.CurrentManagedThreadId) Interlocked.Increment(ref secondBeforeFirst);
+                for (int i = start; i < end; i++)
+                {
+                    if (Volatile.Read(ref first[i]) != 1) Interlocked.Increment(ref secondBeforeFirst);
+                    Interlocked.Increment(ref second[i]);
+                }
+            }, ref source[0], ref middle[0], ref destination[0], ref weights[0]);
+            Assert.All(first, h => Assert.Equal(1, h));
+            Assert.All(second, h => Assert.Equal(1, h));
+            Assert.Equal(0, wrongBuffers);
+            Assert.Equal(0, secondBeforeFirst);
+            Assert.Equal(Math.Min(rows, Math.Min(WorkSplitter.EffectiveDegree(degree), rows) * chunksPerThread), ranges.Count);
+        }
+        Assert.Throws<ArgumentNullException>(() => WorkSplitter.SplitRows(2, 8, 1, (ref float _, ref float _, ref float _, int _, int _) => { }, null!,
+            ref source[0], ref middle[0], ref destination[0], ref weights[0]));
     }
 
     [Theory]

@@ -53,7 +53,9 @@ internal static class ForwardPlanner
                     continue;
             }
 
-            string destination = decision.Storage == finalStorage ? slots.AssignOutput(decision.Storage) : slots.Allocate(decision.Storage, layer.OutputElements);
+            string destination = decision.Storage == finalStorage
+                ? slots.AssignOutput(decision.Storage)
+                : slots.Allocate(decision.Storage, layer.OutputElements, avoid: BuffersStillRead(plan, producer, decision));
             slots.Release(decision.Inbound);
             var context = new PlanContext(plan, layer, parameters, decision.Inbound.Select(slots.BufferOf).ToArray(), destination)
             {
@@ -80,6 +82,19 @@ internal static class ForwardPlanner
             plan.RequireBuffer(step.Destination, step.OutputElements);
         }
         return plan;
+    }
+
+    /// <summary>
+    /// The buffers a pooling layer must not write: on several threads, a pooling right after the step that writes its
+    /// input can run in that step's chunks (<see cref="ParallelSplit.PoolRunsInChunksOf"/>), while another thread's chunk
+    /// of the step still reads that step's sources. Null for every other layer.
+    /// </summary>
+    private static IReadOnlyCollection<string>? BuffersStillRead(ForwardPlan plan, Dictionary<string, ForwardStep> producer, Decision decision)
+    {
+        if (decision.Layer.Spec.Kind is not (LayerKind.MaxPooling2D or LayerKind.AveragePooling2D) || decision.Inbound.Length != 1) return null;
+        return plan.Steps.Count > 0 && producer.TryGetValue(decision.Inbound[0], out var step) && ReferenceEquals(step, plan.Steps[plan.Steps.Count - 1])
+            ? step.Sources
+            : null;
     }
 
     /// <summary>
@@ -288,10 +303,12 @@ internal sealed class SlotAllocator
         return Buffers.Output;
     }
 
-    public string Allocate(string storage, long elements)
+    /// <param name="avoid">Slots not to reuse even when free (see <c>BuffersStillRead</c>).</param>
+    public string Allocate(string storage, long elements, IReadOnlyCollection<string>? avoid = null)
     {
-        var fit = _free.Where(s => _sizes[s] >= elements).OrderBy(s => _sizes[s]).FirstOrDefault()
-            ?? _free.OrderByDescending(s => _sizes[s]).FirstOrDefault();
+        var free = avoid is null ? _free : _free.Where(s => !avoid.Contains(s)).ToList();
+        var fit = free.Where(s => _sizes[s] >= elements).OrderBy(s => _sizes[s]).FirstOrDefault()
+            ?? free.OrderByDescending(s => _sizes[s]).FirstOrDefault();
         string slot;
         if (fit != null)
         {

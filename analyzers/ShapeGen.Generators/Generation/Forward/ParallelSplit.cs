@@ -75,6 +75,39 @@ internal static class ParallelSplit
     };
 
     /// <summary>
+    /// Whether <paramref name="pool"/>, the step right after the split step <paramref name="producer"/>, runs in the
+    /// producer's chunks (one fork-join for both; each thread pools the rows it has just written, from its own cache):
+    /// it reads only the producer's output, its row range counts the same units, and every one of its rows reads only
+    /// output rows that the producer's unit of the same index writes. True for a 2×2 valid pool after a Winograd step
+    /// (tile row r writes output rows 2r and 2r + 1, pool row r reads them). The producer must apply its activation in its
+    /// own store: a separate activation pass would have to run between the two. And the pool must not write a buffer
+    /// the producer reads, which another thread's chunk may still be reading (<c>ForwardPlanner</c> avoids that slot).
+    /// </summary>
+    public static bool PoolRunsInChunksOf(ForwardStep producer, ForwardStep pool)
+    {
+        if (pool is not PoolStep p || !IsSplit(producer) || FilterParts(producer) is not null) return false;
+        if (p.Channels < 16 || p.PadTop != 0 || p.PadLeft != 0) return false; // the narrow kernel has no row range; padding reads the frame
+        if (p.Sources.Length != 1 || p.Sources[0] != producer.Destination || Rows(p) != Rows(producer)) return false;
+        // Another thread may still read the producer's sources (the planner keeps the pool's output elsewhere).
+        if (System.Array.IndexOf(producer.Sources, p.Destination) >= 0) return false;
+        if (producer is ActivationStep || !(KernelEmitter.FusesInStore(producer.Activation) || SmallConvolutionEmitter.FusesActivation(producer))) return false;
+        (int rowsPerUnit, int outH) = producer switch
+        {
+            WinogradStep s => (2, s.OutH),
+            ConvolutionStep s => (1, s.OutH),
+            DepthwiseStep s => (1, s.OutH),
+            _ => (0, 0),
+        };
+        if (rowsPerUnit == 0 || p.InH != outH) return false;
+        for (int r = 0; r < Rows(p); r++)
+        {
+            int first = r * p.StrideH, last = System.Math.Min(first + p.PoolH, p.InH); // input rows [first, last)
+            if (first < r * rowsPerUnit || last > (r + 1) * rowsPerUnit) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Chunks of rows per thread, when not the WorkSplitter's default: one for a convolution that streams its whole
     /// kernel (larger than L2) once per call, since each further chunk would stream it again, and for the Winograd
     /// steps and pools (below).
