@@ -26,7 +26,7 @@ public sealed class WinogradFixture : IDisposable
 /// 3×3 convolutions computed by Winograd F(2×2, 3×3) against the naive (double) reference: 'same' padding read from a
 /// copy and from the previous Winograd layer's zero frame, 'valid' padding, filters in blocks of 64, a kernel larger
 /// than L2, BatchNormalization folded into the transformed kernel, fused and unfused activations, bands of one tile
-/// row and several; and the layers that must stay direct (odd output sizes, few channels, strides, the caller's input).
+/// row and several, odd output sizes; and the layers that must stay direct (few channels, strides, the caller's input).
 /// </summary>
 public sealed class WinogradTests : IClassFixture<WinogradFixture>
 {
@@ -45,8 +45,15 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
         // 16 → 256 on 6×6 (3×3 tiles), then 256 → 256: a 4 MB transformed kernel, written into the next layer's frame;
         // then 192 filters (three blocks) with elu as a pass.
         ["WideKernel"] = (3, """{"input": [6, 6, 16], "layers": [{"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 192, "kernel": 3, "padding": "same", "activation": "elu"}]}"""),
-        // Stay direct: odd output (11×11), stride 2, dilation 2, 8 channels, 48 filters, the caller's input read directly.
-        ["StaysDirect"] = (0, """{"input": [13, 13, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "strides": 2}, {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": "same", "dilation": 2}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 48, "kernel": 3, "padding": "same"}]}"""),
+        // Odd output sizes (one more row and column of tiles, only their top and left outputs stored): 11×11 from a
+        // padded copy of the caller's input (one extra zero row and column), 11×11 'same' from that layer's frame, 9×9
+        // 'valid' from the second one's frame, then a pool and Dense.
+        ["OddSizes"] = (3, """{"input": [13, 13, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3}, {"type": "MaxPooling2D", "pool": 2}, {"type": "Flatten"}, {"type": "Dense", "units": 5}]}"""),
+        // Odd width only: 10×13 'same', then 8×11 'valid' after it.
+        ["OddWidth"] = (2, """{"input": [10, 13, 16], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu6"}]}"""),
+        // Stay direct: the caller's input read directly (10×10 'valid', no padding needed), stride 2, dilation 2,
+        // 8 channels, 48 filters.
+        ["StaysDirect"] = (0, """{"input": [12, 12, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "strides": 2}, {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": "same", "dilation": 2}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 48, "kernel": 3, "padding": "same"}]}"""),
     };
 
     public static IReadOnlyDictionary<string, string> Specs => Cases.ToDictionary(pair => pair.Key, pair => pair.Value.Spec);

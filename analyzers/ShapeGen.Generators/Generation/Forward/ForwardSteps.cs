@@ -94,8 +94,10 @@ internal sealed record WinogradStep(
     public override bool CanFuseActivation => true;
     public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Filters);
 
-    public int TileRows => OutH / 2;
-    public int TileColumns => OutW / 2;
+    /// <summary>Rows of 2×2 tiles; an odd output height takes one more, whose bottom outputs are not stored.</summary>
+    public int TileRows => (OutH + 1) / 2;
+    /// <summary>Columns of 2×2 tiles; an odd output width takes one more, whose right outputs are not stored.</summary>
+    public int TileColumns => (OutW + 1) / 2;
     public int Tiles => TileRows * TileColumns;
 
     /// <summary>

@@ -47,7 +47,7 @@ internal static class KernelEmitter
         if (step.Frame is { } frame)
         {
             if (step is WinogradStep)
-                body.Line("int rowStart = 2 * tileRowStart, rowEnd = 2 * tileRowEnd; // the output rows of those tiles");
+                body.Line($"int rowStart = 2 * tileRowStart, rowEnd = global::System.Math.Min(2 * tileRowEnd, {I(((WinogradStep)step).OutH)}); // the output rows of those tiles");
             ZeroFrameBorder(body, step, frame);
         }
         switch (step)

@@ -26,7 +26,11 @@ internal static class LayerPlanner
             {
                 var geometry = Geometry(spec);
                 if (SmallConvolutions.TryAdd(c, inH, inW, channels, outH, outW, outChannels, geometry)) break; // few filters
-                int inRow = PadIfNeeded(c, inH, inW, channels, outH, outW, geometry, layer.PadTop, multiplier: 1);
+                // Winograd's tiles cover an odd output size rounded up to even: pad the input for that many rows and columns.
+                var (readH, readW) = !LayerKindFacts.Is1D(spec.Kind) && WinogradPlanner.QualifiesShape(channels, outH, outW, outChannels, geometry)
+                    ? WinogradPlanner.PaddedOutput(outH, outW)
+                    : (outH, outW);
+                int inRow = PadIfNeeded(c, inH, inW, channels, readH, readW, geometry, layer.PadTop, multiplier: 1);
                 if (!LayerKindFacts.Is1D(spec.Kind)
                     && WinogradPlanner.TryAdd(c, inRow, channels, outH, outW, outChannels, geometry, spec.UseBias, spec.Activation, lastAxis)) break;
                 AddConvolution(c, inRow, channels, outH, outW, outChannels, geometry, kernelParameters: 0,

@@ -87,9 +87,14 @@ internal static class WinogradEmitter
         w.Line("// Output tiles: Y = Aᵀ·m·A, plus the bias.");
         w.Open("for (int ty = bandStart; ty < bandEnd; ty++)");
         w.Open("for (int tx = 0; tx < TileColumns; tx++)");
+        bool oddH = s.OutH % 2 == 1, oddW = s.OutW % 2 == 1;
         w.Line($"ref float m = ref {KernelEmitter.At("bandProducts", "((ty - bandStart) * TileColumns + tx) * Filters")};");
         w.Line($"ref float top = ref {KernelEmitter.At("destination", KernelEmitter.OutputPixel(s, "2 * ty", "2 * tx", "Filters"))};");
-        w.Line($"ref float bottom = ref {KernelEmitter.At("destination", KernelEmitter.OutputPixel(s, "(2 * ty + 1)", "2 * tx", "Filters"))};");
+        // An odd size: the last row (column) of tiles stores only its top (left) outputs; the others lie outside the output.
+        if (oddH) w.Line($"bool hasBottom = 2 * ty + 1 < {I(s.OutH)};");
+        if (oddW) w.Line($"bool hasRight = 2 * tx + 1 < {I(s.OutW)};");
+        string bottomPixel = $"ref {KernelEmitter.At("destination", KernelEmitter.OutputPixel(s, "(2 * ty + 1)", "2 * tx", "Filters"))}";
+        w.Line(oddH ? $"ref float bottom = ref hasBottom ? {bottomPixel} : ref top;" : $"ref float bottom = {bottomPixel};");
         w.Open("for (int f = 0; f < Filters; f += Lanes)");
         // Columns of Aᵀ·m: r0j = m0j + m1j + m2j, r1j = m1j − m2j − m3j.
         for (int j = 0; j < 4; j++)
@@ -102,8 +107,12 @@ internal static class WinogradEmitter
         for (int row = 0; row < 2; row++)
         {
             string target = row == 0 ? "top" : "bottom";
-            w.Line(KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}0 + r{row}1 + r{row}2 + b", s.Activation, v), target, "f"));
-            w.Line(KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}1 - r{row}2 - r{row}3 + b", s.Activation, v), target, "Filters + f"));
+            string left = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}0 + r{row}1 + r{row}2 + b", s.Activation, v), target, "f");
+            string right = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}1 - r{row}2 - r{row}3 + b", s.Activation, v), target, "Filters + f");
+            if (row == 1 && oddH) w.Open("if (hasBottom)");
+            w.Line(left);
+            w.Line(oddW ? $"if (hasRight) {right}" : right);
+            if (row == 1 && oddH) w.Close();
         }
         w.Close();
         w.Close();

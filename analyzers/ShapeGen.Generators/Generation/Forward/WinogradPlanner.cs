@@ -28,16 +28,25 @@ internal static class WinogradPlanner
     private const string Packing = "global::ShapeGen.Runtime.WeightPacking";
 
     /// <summary>
-    /// Whether a convolution over the (padded) input <paramref name="source"/> can run by Winograd: a 3×3 window, stride
-    /// and dilation 1, an even output size, channel and filter counts that fill vectors, and an input in the workspace
-    /// (the kernel reads it at its workspace offset).
+    /// Whether a convolution over the (padded) input <paramref name="source"/> can run by Winograd: <see cref="QualifiesShape"/>,
+    /// and an input in the workspace (the kernel reads it at its workspace offset).
     /// </summary>
     public static bool Qualifies(string source, int channels, int outH, int outW, int filters, WindowGeometry g)
+        => QualifiesShape(channels, outH, outW, filters, g) && source is not (Buffers.Input or Buffers.Output);
+
+    /// <summary>
+    /// A 3×3 window, stride and dilation 1, channel and filter counts that fill vectors, and enough multiply-adds. An odd
+    /// output size takes one more row or column of 2×2 tiles, whose extra outputs are not stored: the input then needs one
+    /// more zero row or column at the bottom or right (<see cref="PaddedOutput"/>).
+    /// </summary>
+    public static bool QualifiesShape(int channels, int outH, int outW, int filters, WindowGeometry g)
         => g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1 }
-            && outH % 2 == 0 && outW % 2 == 0 && outH > 0 && outW > 0
+            && outH > 0 && outW > 0
             && channels % ChannelMultiple == 0 && filters % FilterMultiple == 0
-            && 9L * outH * outW * channels * filters >= MinimumMultiplyAdds
-            && source is not (Buffers.Input or Buffers.Output);
+            && 9L * outH * outW * channels * filters >= MinimumMultiplyAdds;
+
+    /// <summary>The output size the tiles cover: rounded up to even, so the input is read (and must be padded) that far.</summary>
+    public static (int Height, int Width) PaddedOutput(int outH, int outW) => (outH + (outH & 1), outW + (outW & 1));
 
     /// <summary>Adds the step and its packing when the layer qualifies; false leaves it to the direct convolution.</summary>
     public static bool TryAdd(PlanContext c, int inRow, int channels, int outH, int outW, int filters, WindowGeometry g,
@@ -61,7 +70,7 @@ internal static class WinogradPlanner
         var step = new WinogradStep(inRow, channels, outH, outW, filters, padded, kernelOffset, biasOffset)
         {
             Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis,
-            FilterBlock = filterBlock, BandRows = BandRows(outH / 2, outW / 2, channels, filters),
+            FilterBlock = filterBlock, BandRows = BandRows((outH + 1) / 2, (outW + 1) / 2, channels, filters),
         };
         c.Plan.RequireBuffer(Buffers.WinogradInput, step.TileRows * step.InputRowFloats);
         c.Plan.RequireBuffer(Buffers.WinogradProducts, step.TileRows * step.ProductsRowFloats);
