@@ -171,12 +171,14 @@ internal static class ForwardEmitter
 
     private static void WriteDegreeOfParallelism(SourceWriter w, TypeModel type, ForwardPlan plan)
     {
-        var split = plan.Steps.Where(ParallelSplit.IsSplit).ToList();
+        // Split steps, and pools that run in the chunks of the split step before them.
+        var split = plan.Steps.Where((step, i) => ParallelSplit.IsSplit(step) || (i > 0 && ParallelSplit.PoolRunsInChunksOf(plan.Steps[i - 1], step))).ToList();
         long total = plan.Steps.Sum(ParallelSplit.MultiplyAdds);
         w.Line("/// <summary>");
         w.Line("/// The most threads one <c>Forward</c> call may use; 1 (the default) runs everything on the calling thread. Above 1, a");
-        w.Line("/// single-sample <c>Forward</c> splits the output rows of its large convolutions (and the large max/average poolings between");
-        w.Line("/// them), and the filters of its large Dense layers, among that many threads (the caller and pool threads of ShapeGen's own),");
+        w.Line("/// single-sample <c>Forward</c> splits the output rows of its large convolutions (and the max/average poolings between them");
+        w.Line("/// that are large or that read only the rows the same thread just wrote), and the filters of its large Dense layers, among");
+        w.Line("/// that many threads (the caller and pool threads of ShapeGen's own),");
         w.Line($"/// and runs every other layer on the caller; layers of fewer than {SummaryFormatter.Count(ParallelSplit.MinimumMultiplyAdds)} multiply-adds are not worth a split.");
         w.Line("/// A batch <c>Forward</c> shares its samples out among the threads instead.");
         w.Line("/// Results are bit-for-bit those of 1 thread. Values above <see cref=\"global::System.Environment.ProcessorCount\"/> use that");

@@ -176,6 +176,8 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         string paired = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".PairedPools")!;
         Assert.Equal(new[] { "Step2_Winograd_512 + Step3_Pool_512", "Step4_Winograd_512 + Step5_Pool_512" }, PairedSteps(paired));
         Assert.Equal(new[] { 20, 10, 5 }, SplitRows(paired).Select(split => split.Rows).Take(3));
+        // The property's docs list them with the split layers (the 25 KB average pool would not be split on its own).
+        Assert.Matches(@"/// <para>In this network: conv2d, conv2d_1, max_pooling2d, conv2d_2, average_pooling2d, ", paired);
 
         // CifarVgg: its six 3×3 convolutions (the first by output rows, the five Winograd ones by rows of 2×2 tiles, one
         // range per thread, since each range streams the whole transformed kernel), the three max pools after Winograd
