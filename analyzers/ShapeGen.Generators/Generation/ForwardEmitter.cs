@@ -172,7 +172,8 @@ internal static class ForwardEmitter
     private static void WriteDegreeOfParallelism(SourceWriter w, TypeModel type, ForwardPlan plan)
     {
         // Split steps, and pools that run in the chunks of the split step before them.
-        var split = plan.Steps.Where((step, i) => ParallelSplit.IsSplit(step) || (i > 0 && ParallelSplit.PoolRunsInChunksOf(plan.Steps[i - 1], step))).ToList();
+        var paired = PairedPools(plan);
+        var split = plan.Steps.Where(step => ParallelSplit.IsSplit(step) || paired.ContainsKey(step.LayerName)).ToList();
         long total = plan.Steps.Sum(ParallelSplit.MultiplyAdds);
         w.Line("/// <summary>");
         w.Line("/// The most threads one <c>Forward</c> call may use; 1 (the default) runs everything on the calling thread. Above 1, a");
@@ -326,6 +327,10 @@ internal static class ForwardEmitter
         w.Line();
     }
 
+    /// <summary>The source arguments of a step's kernel call. A Winograd step finds its input and scratch buffers in the workspace itself.</summary>
+    private static string SourceArguments(ForwardStep step)
+        => step is WinogradStep ? "ref workspace" : string.Join(", ", step.Sources.Select(b => "ref " + b));
+
     /// <summary>
     /// Step <paramref name="i"/> and the pooling after it (<see cref="ParallelSplit.PoolRunsInChunksOf"/>): on several
     /// threads one fork-join runs both on each chunk of rows; on one thread, the two calls one after the other. Profiled
@@ -334,7 +339,7 @@ internal static class ForwardEmitter
     private static void WritePairedCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool profiled)
     {
         ForwardStep step = plan.Steps[i], pool = plan.Steps[i + 1];
-        string sources = step is WinogradStep ? "ref workspace" : string.Join(", ", step.Sources.Select(b => "ref " + b));
+        string sources = SourceArguments(step);
         string method = KernelEmitter.MethodName(i, step, width), poolMethod = KernelEmitter.MethodName(i + 1, pool, width);
         string stamp(int k) => $"timestamps[{k}] = global::System.Diagnostics.Stopwatch.GetTimestamp();";
         w.Open("if (degree > 1)");
@@ -366,8 +371,7 @@ internal static class ForwardEmitter
     private static void WriteStepCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool split)
     {
         var step = plan.Steps[i];
-        // A Winograd step finds its input and scratch buffers in the workspace itself.
-        string sources = step is WinogradStep ? "ref workspace" : string.Join(", ", step.Sources.Select(b => "ref " + b)), destination = step.Destination;
+        string sources = SourceArguments(step), destination = step.Destination;
         string method = KernelEmitter.MethodName(i, step, width);
         if (!ParallelSplit.HasRowRange(step))
         {
