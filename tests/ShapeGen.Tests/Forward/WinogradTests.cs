@@ -51,6 +51,8 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
         ["OddSizes"] = (3, """{"input": [13, 13, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3}, {"type": "MaxPooling2D", "pool": 2}, {"type": "Flatten"}, {"type": "Dense", "units": 5}]}"""),
         // Odd width only: 10×13 'same', then 8×11 'valid' after it.
         ["OddWidth"] = (2, """{"input": [10, 13, 16], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu6"}]}"""),
+        // Stay direct: 3×3 outputs from 256 channels (4 tiles of 16 multiplies for 9 outputs of 9: too little saved).
+        ["SmallOdd"] = (0, """{"input": [5, 5, 256], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 128, "kernel": 3}]}"""),
         // Stay direct: the caller's input read directly (10×10 'valid', no padding needed), stride 2, dilation 2,
         // 8 channels, 48 filters.
         ["StaysDirect"] = (0, """{"input": [12, 12, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "strides": 2}, {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": "same", "dilation": 2}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 48, "kernel": 3, "padding": "same"}]}"""),

@@ -37,13 +37,22 @@ internal static class WinogradPlanner
     /// <summary>
     /// A 3×3 window, stride and dilation 1, channel and filter counts that fill vectors, and enough multiply-adds. An odd
     /// output size takes one more row or column of 2×2 tiles, whose extra outputs are not stored: the input then needs one
-    /// more zero row or column at the bottom or right (<see cref="PaddedOutput"/>).
+    /// more zero row or column at the bottom or right (<see cref="PaddedOutput"/>), and the layer must still save at least
+    /// a third of the multiplies (<see cref="MinimumMultiplySaving"/>).
     /// </summary>
     public static bool QualifiesShape(int channels, int outH, int outW, int filters, WindowGeometry g)
         => g is { KernelH: 3, KernelW: 3, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1 }
             && outH > 0 && outW > 0
             && channels % ChannelMultiple == 0 && filters % FilterMultiple == 0
-            && 9L * outH * outW * channels * filters >= MinimumMultiplyAdds;
+            && 9L * outH * outW * channels * filters >= MinimumMultiplyAdds
+            && 9.0 * outH * outW >= MinimumMultiplySaving * WinogradStep.Positions * ((outH + 1) / 2) * ((outW + 1) / 2);
+
+    /// <summary>
+    /// Direct multiplies per Winograd multiply a layer needs (9 per output against 16 per 2×2 tile): 2.25 for every even
+    /// size; for odd sizes the unstored outputs lower it (11×11: 1.89, 5×5: 1.56, 3×3: 1.27, 1×1: 0.56). Below 1.5 the
+    /// transforms cost more than the multiplies saved.
+    /// </summary>
+    public const double MinimumMultiplySaving = 1.5;
 
     /// <summary>The output size the tiles cover: rounded up to even, so the input is read (and must be padded) that far.</summary>
     public static (int Height, int Width) PaddedOutput(int outH, int outW) => (outH + (outH & 1), outW + (outW & 1));
