@@ -357,11 +357,6 @@ internal static class ForwardEmitter
         w.Line($"{poolMethod}(ref {pool.Sources[0]}, ref {pool.Destination}, ref weights, 0, {ParallelSplit.Rows(pool)});");
         if (profiled) w.Line(stamp(i + 2));
         w.Close();
-        if (pool is not ActivationStep && !KernelEmitter.FusesInStore(pool.Activation))
-        {
-            w.Line(KernelEmitter.ActivationCall(pool, pool.Destination, pool.Destination) + ";");
-            if (profiled) w.Line(stamp(i + 2));
-        }
     }
 
     /// <summary>

@@ -111,7 +111,8 @@ public static class WorkSplitter
     private static void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights, int maxChunks = int.MaxValue)
         => Run(degreeOfParallelism, count, chunksPerThread, kernel, ref source, ref destination, ref weights, then: null, middle: ref destination, maxChunks);
 
-    // With `then`, every chunk runs `kernel` into `middle` (instead of `destination`), then `then` from `middle` into `destination`.
+    // Every range runs `kernel` from `source` into `middle`, then, if given, `then` from `middle` into `destination`;
+    // without `then`, `middle` is `destination` itself.
     private static unsafe void Run(int degreeOfParallelism, int count, int chunksPerThread, RangeKernel kernel, ref float source, ref float destination, ref float weights,
         RangeKernel? then, ref float middle, int maxChunks = int.MaxValue)
     {
@@ -122,15 +123,8 @@ public static class WorkSplitter
         if (threads <= 1 || job.Active)
         {
             // Serial, or a kernel that itself splits work on this thread: its job is in use, so run inline.
-            if (then is null)
-            {
-                kernel(ref source, ref destination, ref weights, 0, count);
-            }
-            else
-            {
-                kernel(ref source, ref middle, ref weights, 0, count);
-                then(ref middle, ref destination, ref weights, 0, count);
-            }
+            kernel(ref source, ref middle, ref weights, 0, count);
+            then?.Invoke(ref middle, ref destination, ref weights, 0, count);
             return;
         }
         int chunks = (int)Math.Min(Math.Min(count, (long)threads * chunksPerThread), maxChunks); // threads ≤ maxChunks
@@ -246,15 +240,8 @@ public static class WorkSplitter
                     try
                     {
                         int start = (int)((long)chunk * _count / _chunks), end = (int)((long)(chunk + 1) * _count / _chunks);
-                        if (_then is null)
-                        {
-                            _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
-                        }
-                        else
-                        {
-                            _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_weights), start, end);
-                            _then(ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
-                        }
+                        _kernel!(ref Unsafe.AsRef<float>(_source), ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_weights), start, end);
+                        _then?.Invoke(ref Unsafe.AsRef<float>(_middle), ref Unsafe.AsRef<float>(_destination), ref Unsafe.AsRef<float>(_weights), start, end);
                     }
                     catch (Exception exception)
                     {

@@ -46,8 +46,8 @@ internal static class KernelEmitter
         var body = new SourceWriter();
         if (step.Frame is { } frame)
         {
-            if (step is WinogradStep)
-                body.Line($"int rowStart = 2 * tileRowStart, rowEnd = global::System.Math.Min(2 * tileRowEnd, {I(((WinogradStep)step).OutH)}); // the output rows of those tiles");
+            if (step is WinogradStep tiled)
+                body.Line($"int rowStart = 2 * tileRowStart, rowEnd = global::System.Math.Min(2 * tileRowEnd, {I(tiled.OutH)}); // the output rows of those tiles");
             ZeroFrameBorder(body, step, frame);
         }
         switch (step)

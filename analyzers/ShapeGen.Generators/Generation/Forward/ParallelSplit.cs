@@ -90,7 +90,8 @@ internal static class ParallelSplit
         if (p.Sources.Length != 1 || p.Sources[0] != producer.Destination || Rows(p) != Rows(producer)) return false;
         // Another thread may still read the producer's sources (the planner keeps the pool's output elsewhere).
         if (System.Array.IndexOf(producer.Sources, p.Destination) >= 0) return false;
-        if (producer is ActivationStep || !(KernelEmitter.FusesInStore(producer.Activation) || SmallConvolutionEmitter.FusesActivation(producer))) return false;
+        // No activation pass may run between the two, nor after the pool (the pair is one call).
+        if (!(KernelEmitter.FusesInStore(producer.Activation) || SmallConvolutionEmitter.FusesActivation(producer)) || !KernelEmitter.FusesInStore(p.Activation)) return false;
         (int rowsPerUnit, int outH) = producer switch
         {
             WinogradStep s => (2, s.OutH),
