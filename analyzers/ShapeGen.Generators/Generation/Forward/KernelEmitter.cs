@@ -494,14 +494,21 @@ internal static class KernelEmitter
         int span = (pixels - 1) * s.StrideW + s.KernelW;
         if (s.DilationW == 1 && pixels + span + 1 <= v.Registers - 2)
         {
-            // Neighbouring outputs share inputs: load the row's span of input vectors once and use each for every tap
-            // that reads it (3 output pixels × 3 taps read 5 inputs, not 9). Same taps in the same order as below.
+            // Neighbouring outputs share inputs: load each of the row's input vectors once and use it for every tap
+            // that reads it (3 output pixels × 3 taps read 5 inputs, not 9). Pixel by pixel, each input loaded just
+            // before its first use: few inputs are live at once, and the loads spread among the FMAs instead of
+            // queueing ahead of them (a third faster for stride 2 from L1). Same taps in the same order as below.
             w.Line($"ref float x = ref {At("input", "ky * DilationH * InRow * Channels + c")};");
-            for (int i = 0; i < span; i++) w.Line($"var x{i} = {Load(v, "x", $"{i} * Channels")};");
-            for (int kx = 0; kx < s.KernelW; kx++)
+            for (int kx = 0; kx < s.KernelW; kx++) w.Line($"var k{kx} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c")};");
+            int loaded = 0;
+            for (int p = 0; p < pixels; p++)
             {
-                w.Line($"var k{kx} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c")};");
-                for (int p = 0; p < pixels; p++) w.Line($"a{p} = {Simd}.Fma(x{p * s.StrideW + kx}, k{kx}, a{p});");
+                for (int kx = 0; kx < s.KernelW; kx++)
+                {
+                    int i = p * s.StrideW + kx;
+                    for (; loaded <= i; loaded++) w.Line($"var x{loaded} = {Load(v, "x", $"{loaded} * Channels")};");
+                    w.Line($"a{p} = {Simd}.Fma(x{i}, k{kx}, a{p});");
+                }
             }
         }
         else
