@@ -497,7 +497,7 @@ internal static class KernelEmitter
             // Neighbouring outputs share inputs: load each of the row's input vectors once and use it for every tap
             // that reads it (3 output pixels × 3 taps read 5 inputs, not 9). Pixel by pixel, each input loaded just
             // before its first use: few inputs are live at once, and the loads spread among the FMAs instead of
-            // queueing ahead of them (a third faster for stride 2 from L1). Same taps in the same order as below.
+            // queueing ahead of them (stride 2 from L1: a fifth less time). Same taps in the same order as below.
             w.Line($"ref float x = ref {At("input", "ky * DilationH * InRow * Channels + c")};");
             for (int kx = 0; kx < s.KernelW; kx++) w.Line($"var k{kx} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c")};");
             int loaded = 0;
