@@ -135,8 +135,8 @@ internal static class KernelEmitter
     /// <summary>ReLU and ReLU6 applied to a vector in registers.</summary>
     internal static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
     {
-        ActivationKind.Relu => $"{v.Static}.Max({value}, {v.Type}.Zero)",
-        ActivationKind.Relu6 => $"{v.Static}.Min({v.Static}.Max({value}, {v.Type}.Zero), {v.Static}.Create(6f))",
+        ActivationKind.Relu => $"{Simd}.Relu({value})",
+        ActivationKind.Relu6 => $"{Simd}.Relu6({value})",
         _ => value,
     };
 
