@@ -133,7 +133,7 @@ internal static class KernelEmitter
     }
 
     /// <summary>ReLU and ReLU6 applied to a vector in registers.</summary>
-    internal static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
+    internal static string Activate(string value, ActivationKind activation) => activation switch
     {
         ActivationKind.Relu => $"{Simd}.Relu({value})",
         ActivationKind.Relu6 => $"{Simd}.Relu6({value})",
@@ -414,7 +414,7 @@ internal static class KernelEmitter
         {
             for (int j = 0; j < vectors; j++)
             {
-                string value = Activate($"a{p}_{j}", s.Activation, v);
+                string value = Activate($"a{p}_{j}", s.Activation);
                 string offset = $"{p} * Filters + f0 + {j * v.Lanes}";
                 int start = (tailStart < 0 ? 0 : tailStart) + j * v.Lanes;
                 int count = tailStart < 0 ? v.Lanes : Math.Min(v.Lanes, filtersEnd - start);
@@ -520,7 +520,7 @@ internal static class KernelEmitter
             w.Close();
         }
         w.Close();
-        for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}", s.Activation, v), "output", $"{p} * Channels + c"));
+        for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}", s.Activation), "output", $"{p} * Channels + c"));
         w.Close();
     }
 
@@ -686,7 +686,7 @@ internal static class KernelEmitter
         w.Line($"ref float input = ref {At("source", "p * Channels")};");
         w.Line($"ref float output = ref {At("destination", "p * Channels")};");
         w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
-        w.Line(Store(v, Activate($"{Simd}.Fma({Load(v, "input", "c")}, {Load(v, "scale", "c")}, {Load(v, "shift", "c")})", s.Activation, v), "output", "c"));
+        w.Line(Store(v, Activate($"{Simd}.Fma({Load(v, "input", "c")}, {Load(v, "scale", "c")}, {Load(v, "shift", "c")})", s.Activation), "output", "c"));
         w.Close();
         if (s.Channels % v.Lanes != 0)
         {
@@ -739,7 +739,7 @@ internal static class KernelEmitter
         w.Line($"ref float input = ref {At("source", "((oy + Top) * FullW + ox + Left) * PaddedFilters")};");
         w.Line($"ref float output = ref {At("destination", "(oy * OutW + ox) * Filters")};");
         w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
-        w.Line(Store(v, Activate($"{Load(v, "input", "c")} + {Load(v, "bias", "c")}", s.Activation, v), "output", "c"));
+        w.Line(Store(v, Activate($"{Load(v, "input", "c")} + {Load(v, "bias", "c")}", s.Activation), "output", "c"));
         w.Close();
         if (s.Filters % v.Lanes != 0)
         {
@@ -759,7 +759,7 @@ internal static class KernelEmitter
         // Keras adds the inputs in order: ((a + b) + c).
         string Sum(Func<int, string> term) => string.Join(" + ", Enumerable.Range(0, count).Select(term));
         w.Open($"for (int i = 0; i < VectorEnd; i += {v.Lanes})");
-        w.Line(Store(v, Activate(Sum(k => Load(v, $"source{k}", "i")), s.Activation, v), "destination", "i"));
+        w.Line(Store(v, Activate(Sum(k => Load(v, $"source{k}", "i")), s.Activation), "destination", "i"));
         w.Close();
         if (s.Elements % v.Lanes != 0)
         {

@@ -67,11 +67,11 @@ internal static class SmallConvolutionEmitter
     // ---- activations ------------------------------------------------------------------------------------------------
 
     // ReLU and ReLU6 as in every kernel (KernelEmitter); these kernels also fuse tanh and sigmoid.
-    private static string Activate(string value, ActivationKind activation, VectorWidth v) => activation switch
+    private static string Activate(string value, ActivationKind activation) => activation switch
     {
         ActivationKind.Tanh => $"{VectorMath}.TanhSingle({value})",
         ActivationKind.Sigmoid => $"{VectorMath}.SigmoidSingle({value})",
-        _ => KernelEmitter.Activate(value, activation, v),
+        _ => KernelEmitter.Activate(value, activation),
     };
 
     private static string ActivateScalar(string value, ActivationKind activation) => activation switch
@@ -368,7 +368,7 @@ internal static class SmallConvolutionEmitter
         {
             for (int j = 0; j < vectors; j++)
             {
-                w.Line($"var y{r}_{j} = {Activate($"a{r}_{j}", s.Activation, v)};");
+                w.Line($"var y{r}_{j} = {Activate($"a{r}_{j}", s.Activation)};");
                 int count = j == vectors - 1 && lastPixels >= 0 ? lastPixels * s.Filters : v.Lanes;
                 StoreFirst(w, v, $"y{r}_{j}", "output", $"{r} * OutPitch + {j * v.Lanes}", count);
             }
@@ -461,7 +461,7 @@ internal static class SmallConvolutionEmitter
             {
                 string sum = $"{Blocks}.SumBlocks(a{q}_0, a{q}_1, a{q}_2, a{q}_3)";
                 if (compact != null) sum = $"{v.Static}.Shuffle({sum}, compact)";
-                w.Line($"var y{q} = {Activate($"{sum} + b", s.Activation, v)};");
+                w.Line($"var y{q} = {Activate($"{sum} + b", s.Activation)};");
                 StoreFirst(w, v, $"y{q}", "destination", $"({quadStarts[q]}) * Filters", validPixels[q] * s.Filters);
             }
         }
@@ -617,7 +617,7 @@ internal static class SmallConvolutionEmitter
         w.Close();
         for (int j = 0; j < vectors; j++)
         {
-            w.Line($"var y{j} = {Activate($"(a{j}_0 + a{j}_1) + (a{j}_2 + a{j}_3)", s.Activation, v)};");
+            w.Line($"var y{j} = {Activate($"(a{j}_0 + a{j}_1) + (a{j}_2 + a{j}_3)", s.Activation)};");
             StoreFirst(w, v, $"y{j}", "destination", I(j * v.Lanes), Math.Min(v.Lanes, s.Filters - j * v.Lanes));
         }
     }

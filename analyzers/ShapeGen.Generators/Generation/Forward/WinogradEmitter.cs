@@ -107,8 +107,8 @@ internal static class WinogradEmitter
         for (int row = 0; row < 2; row++)
         {
             string target = row == 0 ? "top" : "bottom";
-            string left = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}0 + r{row}1 + r{row}2 + b", s.Activation, v), target, "f");
-            string right = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}1 - r{row}2 - r{row}3 + b", s.Activation, v), target, "Filters + f");
+            string left = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}0 + r{row}1 + r{row}2 + b", s.Activation), target, "f");
+            string right = KernelEmitter.Store(v, KernelEmitter.Activate($"r{row}1 - r{row}2 - r{row}3 + b", s.Activation), target, "Filters + f");
             if (row == 1 && oddH) w.Open("if (hasBottom)");
             w.Line(left);
             w.Line(oddW ? $"if (hasRight) {right}" : right);
