@@ -63,12 +63,12 @@ public static class Simd
     /// <summary>ReLU6: <c>min(max(x, 0), 6)</c>, NaN kept, as <c>MathF.Min(MathF.Max(x, 0), 6)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Relu6(Vector512<float> x)
-        => Avx512F.IsSupported ? Avx512F.Min(Vector512.Create(6f), Relu(x)) : Vector512.Min(Vector512.Max(x, Vector512<float>.Zero), Vector512.Create(6f));
+        => Avx512F.IsSupported ? Avx512F.Min(Vector512.Create(6f), Relu(x)) : Vector512.Min(Relu(x), Vector512.Create(6f));
 
     /// <summary>ReLU6: <c>min(max(x, 0), 6)</c>, NaN kept, as <c>MathF.Min(MathF.Max(x, 0), 6)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu6(Vector256<float> x)
-        => Avx.IsSupported ? Avx.Min(Vector256.Create(6f), Relu(x)) : Vector256.Min(Vector256.Max(x, Vector256<float>.Zero), Vector256.Create(6f));
+        => Avx.IsSupported ? Avx.Min(Vector256.Create(6f), Relu(x)) : Vector256.Min(Relu(x), Vector256.Create(6f));
 
     /// <summary>ReLU6: <c>min(max(x, 0), 6)</c>, NaN kept, as <c>MathF.Min(MathF.Max(x, 0), 6)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,7 +76,7 @@ public static class Simd
     {
         if (Sse.IsSupported) return Sse.Min(Vector128.Create(6f), Relu(x));
         if (AdvSimd.IsSupported) return AdvSimd.Min(Relu(x), Vector128.Create(6f));
-        return Vector128.Min(Vector128.Max(x, Vector128<float>.Zero), Vector128.Create(6f));
+        return Vector128.Min(Relu(x), Vector128.Create(6f));
     }
 
     /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/> (a channel tail).</summary>
