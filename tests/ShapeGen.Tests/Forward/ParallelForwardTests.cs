@@ -172,9 +172,10 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         Assert.Equal(18, SplitRows(pools).Length);
         Assert.Contains("if (rowStart == 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref destination", pools);
 
-        // Both pools run in the chunks of the Winograd step before them, and write a buffer that step does not read.
+        // Both pools run in the chunks of the Winograd step before them, and write a buffer that step does not read
+        // (step 0 is the first convolution, which reads the caller's input with its padding in place).
         string paired = _parallel.Compiler.GeneratedSource(ParallelNetworksFixture.Namespace + ".PairedPools")!;
-        Assert.Equal(new[] { "Step2_Winograd_512 + Step3_Pool_512", "Step4_Winograd_512 + Step5_Pool_512" }, PairedSteps(paired));
+        Assert.Equal(new[] { "Step1_Winograd_512 + Step2_Pool_512", "Step3_Winograd_512 + Step4_Pool_512" }, PairedSteps(paired));
         Assert.Equal(new[] { 20, 10, 5 }, SplitRows(paired).Select(split => split.Rows).Take(3));
         // The property's docs list them with the split layers (the 25 KB average pool would not be split on its own).
         Assert.Matches(@"/// <para>In this network: conv2d, conv2d_1, max_pooling2d, conv2d_2, average_pooling2d, ", paired);
@@ -182,14 +183,15 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         // CifarVgg: its six 3×3 convolutions (the first by output rows, the five Winograd ones by rows of 2×2 tiles, one
         // range per thread, since each range streams the whole transformed kernel), the three max pools after Winograd
         // steps running in those steps' chunks (pool row r reads what tile row r wrote: one fork-join for both), and the
-        // 4096 → 256 Dense layer in two parts of 128 filters; not the 256 → 10 one.
+        // 4096 → 256 Dense layer in two parts of 128 filters; not the 256 → 10 one. (Step 0, the first convolution, reads
+        // the caller's input with its zero padding in place: no copy step before it.)
         var cifar = _conformance.Compiler[ConformanceFixture.Namespace + ".CifarVgg"];
         string cifarSource = _conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!;
         var splits = SplitRows(cifarSource);
         Assert.Equal(new[] { 32, 16, 8, 8, 4, 4, 2 }, splits.Take(7).Select(split => split.Rows));
         Assert.Equal(new int?[] { null, 1, 1, 1, 1, 1, null }, splits.Take(7).Select(split => split.ChunksPerThread));
         Assert.Equal(42, splits.Length);
-        Assert.Equal(new[] { "Step2_Winograd_512 + Step3_Pool_512", "Step5_Winograd_512 + Step6_Pool_512", "Step8_Winograd_512 + Step9_Pool_512" }, PairedSteps(cifarSource));
+        Assert.Equal(new[] { "Step1_Winograd_512 + Step2_Pool_512", "Step4_Winograd_512 + Step5_Pool_512", "Step7_Winograd_512 + Step8_Pool_512" }, PairedSteps(cifarSource));
         Assert.Contains("const int Parts = 2; // the range: parts of 128 filters", cifarSource);
     }
 

@@ -73,7 +73,20 @@ internal sealed record ConvolutionStep(
 
     /// <summary>Floats between one kernel row (one input channel of one tap) and the next, inside a block.</summary>
     public int RowStride => FilterBlock > 0 ? FilterBlock : PaddedFilters;
+
+    /// <summary>
+    /// Set when the step reads an unpadded input in place (<see cref="InRow"/> is then its width): taps outside it are the
+    /// zero padding. Null when the input is already padded (or needs none).
+    /// </summary>
+    public InputBorder? Border { get; init; }
 }
+
+/// <summary>
+/// The zero border a convolution adds around its <c>SourceH × SourceW</c> input without copying it: output rows whose
+/// window reaches above or below the input skip those kernel rows, and the blocks of output pixels at the left and right
+/// ends of a row read zero for the columns outside it.
+/// </summary>
+internal sealed record InputBorder(int Top, int Left, int SourceH, int SourceW);
 
 /// <summary>
 /// A 3×3, stride-1 convolution over an (already padded) input by Winograd F(2×2, 3×3) (Lavin and Gray, 2015): each

@@ -103,7 +103,7 @@ internal static class KernelEmitter
     public static string Describe(ForwardStep step) => step switch
     {
         WinogradStep s => $"convolution 3×3 by Winograd F(2×2, 3×3), {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW} ({s.Tiles} tiles of 2×2)",
-        ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}",
+        ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}{(s.Border is null ? "" : ", zero padding read in place")}",
         DepthwiseStep s => $"depthwise {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, {s.Channels} channels, output {s.OutH}×{s.OutW}",
         WindowCopyStep s => $"copy {s.SourceH}×{s.SourceW}×{s.Channels} into {s.OutH}×{s.OutW} at ({s.Top}, {s.Left}){(s.Multiplier > 1 ? $", each channel ×{s.Multiplier}" : "")}",
         PoolStep s => $"{(s.Max ? "max" : "average")} pool {s.PoolH}×{s.PoolW}, stride {s.StrideH}×{s.StrideW}, {s.InH}×{s.InW}×{s.Channels} → {s.OutH}×{s.OutW}",
@@ -189,6 +189,7 @@ internal static class KernelEmitter
         Constants(w, ("InRow", s.InRow), ("Channels", s.Channels), ("OutH", s.OutH), ("OutW", s.OutW), ("Filters", s.Filters),
             ("RowStride", s.RowStride), ("KernelH", s.KernelH), ("KernelW", s.KernelW), ("StrideH", s.StrideH),
             ("StrideW", s.StrideW), ("DilationH", s.DilationH), ("DilationW", s.DilationW));
+        if (s.Border is { } border) Constants(w, ("Top", border.Top), ("Left", border.Left), ("SourceH", border.SourceH));
         w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
 
@@ -210,19 +211,19 @@ internal static class KernelEmitter
             if (fullChunks > 0)
             {
                 w.Open($"for (int f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
-                ConvolutionRows(w, s, v, pixels, p => ConvolutionChunk(w, s, v, p, perChunk, s.Filters));
+                ConvolutionRows(w, s, v, pixels, (p, edge) => ConvolutionChunk(w, s, v, p, perChunk, s.Filters, edge: edge));
                 w.Close();
             }
             if (tailFilters > 0)
             {
                 w.Open("");
                 w.Line($"const int f0 = {fullChunks * chunkFloats};");
-                ConvolutionRows(w, s, v, pixels, p => ConvolutionChunk(w, s, v, p, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats));
+                ConvolutionRows(w, s, v, pixels, (p, edge) => ConvolutionChunk(w, s, v, p, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats, edge: edge));
                 w.Close();
             }
             return;
         }
-        ConvolutionRows(w, s, v, pixels, p => ConvolutionBlock(w, s, v, p, perChunk));
+        ConvolutionRows(w, s, v, pixels, (p, edge) => ConvolutionBlock(w, s, v, p, perChunk, edge));
     }
 
     /// <summary>
@@ -241,7 +242,7 @@ internal static class KernelEmitter
         w.Line("ref float input = ref source;");
         w.Line("ref float output = ref destination;");
         w.Open("if (rowStart == 0 && rowEnd == Parts)");
-        ConvolutionBlock(w, s, v, 1, perChunk);
+        ConvolutionBlock(w, s, v, 1, perChunk, edge: null);
         w.Line("return;");
         w.Close();
         w.Open($"for (int f0 = rowStart * PartFilters; f0 < rowEnd * PartFilters; f0 += {I(subVectors * v.Lanes)})");
@@ -316,29 +317,44 @@ internal static class KernelEmitter
     }
 
     /// <summary>Every output row in blocks of <paramref name="pixels"/> (and one remainder block); <paramref name="block"/> writes a block's body.</summary>
-    private static void ConvolutionRows(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, Action<int> block)
+    private static void ConvolutionRows(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, Action<int, EdgeBlock?> block)
     {
-        int remainder = s.OutW % pixels;
         w.Line(RowRangeAssert);
         w.Open("for (int oy = rowStart; oy < rowEnd; oy++)");
-        w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
+        if (s.Border is null) w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
         w.Line($"ref float destinationRow = ref {At("destination", OutputPixel(s, "oy", "0", "Filters"))};");
-        w.Line("int ox = 0;");
-        if (s.OutW >= pixels)
+        if (s.Border is { } border)
         {
-            w.Open($"for (; ox <= OutW - {pixels}; ox += {pixels})");
-            BlockPointers(w);
+            BorderedRow(w, s, border, pixels, block);
+        }
+        else
+        {
+            w.Line("int ox = 0;");
+            PixelBlocks(w, 0, s.OutW, "OutW", pixels, () => BlockPointers(w), p => block(p, null));
+        }
+        w.Close();
+    }
+
+    /// <summary>
+    /// Blocks of <paramref name="pixels"/> from <c>ox</c> (<paramref name="start"/>) up to <paramref name="end"/>, then one
+    /// remainder block; <paramref name="pointers"/> sets each block's <c>input</c> and <c>output</c>.
+    /// </summary>
+    private static void PixelBlocks(SourceWriter w, int start, int end, string endName, int pixels, Action pointers, Action<int> block)
+    {
+        if (end - start >= pixels)
+        {
+            w.Open($"for (; ox <= {endName} - {pixels}; ox += {pixels})");
+            pointers();
             block(pixels);
             w.Close();
         }
-        if (remainder > 0)
+        if ((end - start) % pixels > 0)
         {
             w.Open("");
-            BlockPointers(w);
-            block(remainder);
+            pointers();
+            block((end - start) % pixels);
             w.Close();
         }
-        w.Close();
     }
 
     private static void BlockPointers(SourceWriter w)
@@ -347,8 +363,56 @@ internal static class KernelEmitter
         w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
     }
 
+    /// <summary>
+    /// A row of a convolution that reads its input in place (<see cref="InputBorder"/>). The blocks at either end whose
+    /// windows cross the input's left or right edge are written out at fixed columns, each pixel reading zero outside the
+    /// input; the blocks between read it unchecked. Each block's input reference is its first column (which, for an
+    /// interior block, is inside the input), so no reference ever points outside the caller's buffer.
+    /// </summary>
+    private static void BorderedRow(SourceWriter w, ConvolutionStep s, InputBorder border, int pixels, Action<int, EdgeBlock?> block)
+    {
+        int span = (s.KernelW - 1) * s.DilationW + 1; // merged taps: DilationW is 1 or KernelW is 1
+        int firstInside = (border.Left + s.StrideW - 1) / s.StrideW;
+        int lastStart = border.SourceW - span + border.Left;
+        int endInside = lastStart < 0 ? 0 : Math.Min(s.OutW, lastStart / s.StrideW + 1);
+        int leadEnd = firstInside == 0 ? 0 : Math.Min(s.OutW, (firstInside + pixels - 1) / pixels * pixels);
+        int trailStart = endInside >= s.OutW ? s.OutW : Math.Max(leadEnd, s.OutW - (s.OutW - endInside + pixels - 1) / pixels * pixels);
+        if (trailStart < leadEnd || endInside <= firstInside) (leadEnd, trailStart) = (s.OutW, s.OutW); // every block crosses an edge
+
+        void EdgeBlocks(int from, int to)
+        {
+            for (int ox = from; ox < to; ox += pixels)
+            {
+                int count = Math.Min(pixels, to - ox);
+                var runs = new (int Start, int End)[count];
+                for (int p = 0; p < count; p++)
+                {
+                    int column = (ox + p) * s.StrideW - border.Left; // the first input column of the pixel's window
+                    runs[p] = (Math.Max(0, -column * s.Channels), Math.Min(s.KernelW * s.Channels, (border.SourceW - column) * s.Channels));
+                }
+                w.Open("");
+                w.Line("ref float input = ref source; // the pixels index from column 0");
+                w.Line($"ref float output = ref {At("destinationRow", $"{I(ox)} * Filters")};");
+                block(count, new EdgeBlock(ox, runs));
+                w.Close();
+            }
+        }
+
+        EdgeBlocks(0, leadEnd);
+        if (trailStart > leadEnd)
+        {
+            w.Line($"int ox = {I(leadEnd)};");
+            PixelBlocks(w, leadEnd, trailStart, I(trailStart), pixels, () =>
+            {
+                w.Line($"ref float input = ref {At("source", "(ox * StrideW - Left) * Channels")};");
+                w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
+            }, p => block(p, null));
+        }
+        EdgeBlocks(trailStart, s.OutW);
+    }
+
     /// <summary><paramref name="pixels"/> consecutive output pixels, all output channels, in chunks of up to <paramref name="perChunk"/> vectors.</summary>
-    private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk)
+    private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk, EdgeBlock? edge)
     {
         int chunkFloats = perChunk * v.Lanes;
         int fullChunks = s.Filters / chunkFloats;
@@ -357,27 +421,32 @@ internal static class KernelEmitter
         {
             w.Open("");
             w.Line("const int f0 = 0;");
-            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters);
+            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters, edge: edge);
             w.Close();
         }
         else if (fullChunks > 1)
         {
             w.Open($"for (int f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
-            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters);
+            ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters, edge: edge);
             w.Close();
         }
         if (tailFilters > 0)
         {
             w.Open("");
             w.Line($"const int f0 = {fullChunks * chunkFloats};");
-            ConvolutionChunk(w, s, v, pixels, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats);
+            ConvolutionChunk(w, s, v, pixels, (tailFilters + v.Lanes - 1) / v.Lanes, fullChunks * chunkFloats + tailFilters, tailStart: fullChunks * chunkFloats, edge: edge);
             w.Close();
         }
     }
 
     /// <summary>The accumulate-and-store of one chunk. Vectors past <paramref name="filtersEnd"/> only exist in the tail chunk.</summary>
-    /// <remarks>With <paramref name="fromZero"/> the accumulators start at zero instead of the bias (Winograd products).</remarks>
-    internal static void ConvolutionChunk(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int vectors, int filtersEnd, int tailStart = -1, bool fromZero = false)
+    /// <remarks>
+    /// With <paramref name="fromZero"/> the accumulators start at zero instead of the bias (Winograd products). With an
+    /// in-place border (<see cref="ConvolutionStep.Border"/>) kernel rows above or below the input are skipped, and in an
+    /// <paramref name="edge"/> block each pixel reads zero outside its run of inputs: the same sums as over a padded copy.
+    /// </remarks>
+    internal static void ConvolutionChunk(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int vectors, int filtersEnd, int tailStart = -1,
+        bool fromZero = false, EdgeBlock? edge = null)
     {
         if (!fromZero)
         {
@@ -397,13 +466,24 @@ internal static class KernelEmitter
         bool merged = s.DilationW == 1 || s.KernelW == 1;
         if (!merged) w.Open("for (int kx = 0; kx < KernelW; kx++)");
         string tap = merged ? "ky * KernelW" : "ky * KernelW + kx";
-        w.Line($"ref float x = ref {At("input", merged ? "ky * DilationH * InRow * Channels" : "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
+        if (s.Border is { } border)
+        {
+            if (!merged) throw new InvalidOperationException("An in-place border needs a kernel row's taps in one run.");
+            w.Line("int iy = oy * StrideH - Top + ky * DilationH;");
+            bool rowsOutside = border.Top > 0 || (s.OutH - 1) * s.StrideH - border.Top + (s.KernelH - 1) * s.DilationH >= border.SourceH;
+            if (rowsOutside) w.Line("if ((uint)iy >= SourceH) continue; // zero padding above or below the input");
+            w.Line($"ref float x = ref {At("input", "iy * InRow * Channels")};");
+        }
+        else
+        {
+            w.Line($"ref float x = ref {At("input", merged ? "ky * DilationH * InRow * Channels" : "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
+        }
         w.Line($"ref float k = ref {At("kernel", $"{WeightBlockStart(s)} + ({tap}) * Channels * RowStride")};");
         w.Open(merged ? "for (int c = 0; c < KernelW * Channels; c++)" : "for (int c = 0; c < Channels; c++)");
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
         for (int p = 0; p < pixels; p++)
         {
-            w.Line($"var x{p} = {v.Static}.Create({At("x", $"{p} * StrideW * Channels + c")});");
+            w.Line($"var x{p} = {v.Static}.Create({BroadcastInput(s, v, p, edge)});");
             for (int j = 0; j < vectors; j++) w.Line($"a{p}_{j} = {Simd}.Fma(x{p}, w{j}, a{p}_{j});");
         }
         w.Line($"k = ref {At("k", "RowStride")};");
@@ -434,6 +514,24 @@ internal static class KernelEmitter
                 }
             }
         }
+    }
+
+    /// <summary>The input value pixel <paramref name="p"/> of a block multiplies at tap <c>c</c>: zero outside its run in an edge block.</summary>
+    private static string BroadcastInput(ConvolutionStep s, VectorWidth v, int p, EdgeBlock? edge)
+    {
+        if (edge is null) return At("x", $"{p} * StrideW * Channels + c");
+        var (start, end) = edge.Runs[p];
+        if (start >= end) return "0f";
+        string value = At("x", $"{I((long)((edge.Column + p) * s.StrideW - s.Border!.Left) * s.Channels)} + c");
+        int taps = s.KernelW * s.Channels;
+        string? inside = (start > 0, end < taps) switch
+        {
+            (false, false) => null,
+            (true, false) => $"c >= {I(start)}",
+            (false, true) => $"c < {I(end)}",
+            _ => $"(uint)(c - {I(start)}) < {I(end - start)}",
+        };
+        return inside is null ? value : $"{inside} ? {value} : 0f";
     }
 
     private static void Depthwise(SourceWriter w, DepthwiseStep s, VectorWidth v)
@@ -640,18 +738,32 @@ internal static class KernelEmitter
         w.Close();
     }
 
+    /// <summary>
+    /// Vectors of channels summed (or maxed) side by side over the pixels. One accumulator alone waits on the add
+    /// latency every pixel; eight independent ones keep both FP add pipes busy. Each channel is still reduced over the
+    /// pixels in order, so the results are the same as one vector at a time.
+    /// </summary>
+    private const int GlobalPoolVectorsInFlight = 8;
+
     private static void GlobalPool(SourceWriter w, GlobalPoolStep s, VectorWidth v)
     {
-        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("VectorEnd", s.Channels / v.Lanes * v.Lanes));
-        string start = s.Max ? $"{v.Static}.Create(float.NegativeInfinity)" : $"{v.Type}.Zero";
-        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
-        w.Line($"var result = {start};");
-        w.Open("for (int p = 0; p < Pixels; p++)");
-        string value = Load(v, "source", "p * Channels + c");
-        w.Line(s.Max ? $"result = {v.Static}.Max(result, {value});" : $"result += {value};");
-        w.Close();
-        w.Line(Store(v, s.Max ? "result" : "result * (1f / Pixels)", "destination", "c"));
-        w.Close();
+        int vectors = s.Channels / v.Lanes;
+        int group = Math.Min(GlobalPoolVectorsInFlight, vectors);
+        int groupedEnd = group == 0 ? 0 : vectors / group * group * v.Lanes;
+        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("GroupedEnd", groupedEnd), ("VectorEnd", vectors * v.Lanes));
+        if (group > 0)
+        {
+            w.Open($"for (int c = 0; c < GroupedEnd; c += {group * v.Lanes})");
+            GlobalPoolVectors(w, s, v, group);
+            w.Close();
+        }
+        if (group > 0 && vectors % group is var rest and > 0)
+        {
+            w.Open("");
+            w.Line("const int c = GroupedEnd;");
+            GlobalPoolVectors(w, s, v, rest);
+            w.Close();
+        }
         if (s.Channels % v.Lanes != 0)
         {
             w.Open("for (int c = VectorEnd; c < Channels; c++)");
@@ -663,6 +775,23 @@ internal static class KernelEmitter
             w.Line($"{At("destination", "c")} = {(s.Max ? "result" : "result * (1f / Pixels)")};");
             w.Close();
         }
+    }
+
+    /// <summary>Reduces <paramref name="count"/> vectors of channels from <c>c</c> on over every pixel.</summary>
+    private static void GlobalPoolVectors(SourceWriter w, GlobalPoolStep s, VectorWidth v, int count)
+    {
+        string start = s.Max ? $"{v.Static}.Create(float.NegativeInfinity)" : $"{v.Type}.Zero";
+        for (int i = 0; i < count; i++) w.Line($"var result{i} = {start};");
+        w.Open("for (int p = 0; p < Pixels; p++)");
+        w.Line("int pixel = p * Channels + c;");
+        for (int i = 0; i < count; i++)
+        {
+            string value = Load(v, "source", $"pixel + {i * v.Lanes}");
+            w.Line(s.Max ? $"result{i} = {v.Static}.Max(result{i}, {value});" : $"result{i} += {value};");
+        }
+        w.Close();
+        for (int i = 0; i < count; i++)
+            w.Line(Store(v, s.Max ? $"result{i}" : $"result{i} * (1f / Pixels)", "destination", $"c + {i * v.Lanes}"));
     }
 
     private static void UpSample(SourceWriter w, UpSampleStep s)
@@ -800,3 +929,10 @@ internal static class KernelEmitter
         return $"global::ShapeGen.Runtime.Activations.Apply(global::ShapeGen.Activation.{s.Activation}, ref {source}, ref {destination}, {I(s.OutputElements)})";
     }
 }
+
+/// <summary>
+/// A block of output pixels at a fixed column whose windows cross the left or right edge of an input read in place
+/// (<see cref="InputBorder"/>): for each pixel, the run [Start, End) of a kernel row's <c>KernelW · Channels</c> taps that
+/// lies inside the input.
+/// </summary>
+internal sealed record EdgeBlock(int Column, (int Start, int End)[] Runs);

@@ -27,14 +27,14 @@ internal static class LayerPlanner
                 var geometry = Geometry(spec);
                 if (SmallConvolutions.TryAdd(c, inH, inW, channels, outH, outW, outChannels, geometry)) break; // few filters
                 // Winograd's tiles cover an odd output size rounded up to even: pad the input for that many rows and columns.
-                var (readH, readW) = !LayerKindFacts.Is1D(spec.Kind) && WinogradPlanner.QualifiesShape(channels, outH, outW, outChannels, geometry)
-                    ? WinogradPlanner.PaddedOutput(outH, outW)
-                    : (outH, outW);
-                int inRow = PadIfNeeded(c, inH, inW, channels, readH, readW, geometry, layer.PadTop, multiplier: 1);
-                if (!LayerKindFacts.Is1D(spec.Kind)
+                bool winogradShape = !LayerKindFacts.Is1D(spec.Kind) && WinogradPlanner.QualifiesShape(channels, outH, outW, outChannels, geometry);
+                var (readH, readW) = winogradShape ? WinogradPlanner.PaddedOutput(outH, outW) : (outH, outW);
+                int inRow = PadIfNeeded(c, inH, inW, channels, readH, readW, geometry, layer.PadTop, multiplier: 1,
+                    readInPlace: !winogradShape && CanReadBorderInPlace(geometry, outH, outW), out var border);
+                if (border is null && !LayerKindFacts.Is1D(spec.Kind)
                     && WinogradPlanner.TryAdd(c, inRow, channels, outH, outW, outChannels, geometry, spec.UseBias, spec.Activation, lastAxis)) break;
                 AddConvolution(c, inRow, channels, outH, outW, outChannels, geometry, kernelParameters: 0,
-                    kernelCount: (long)geometry.KernelH * geometry.KernelW * channels * outChannels, spec.UseBias, spec.Activation, lastAxis);
+                    kernelCount: (long)geometry.KernelH * geometry.KernelW * channels * outChannels, spec.UseBias, spec.Activation, lastAxis, border);
                 break;
             }
             case LayerKind.Dense:
@@ -129,7 +129,17 @@ internal static class LayerPlanner
     /// so the kernel is always a valid convolution. Returns the row length (in pixels) the kernel reads.
     /// </summary>
     private static int PadIfNeeded(PlanContext c, int inH, int inW, int channels, int outH, int outW, WindowGeometry g, int padBefore, int multiplier)
+        => PadIfNeeded(c, inH, inW, channels, outH, outW, g, padBefore, multiplier, readInPlace: false, out _);
+
+    /// <summary>
+    /// The zero border in order of cost: none needed; written by the producer around its output (a frame); read in place
+    /// by the kernel (<paramref name="readInPlace"/>: <paramref name="border"/> is set and the row length is the input's);
+    /// else a padded copy.
+    /// </summary>
+    private static int PadIfNeeded(PlanContext c, int inH, int inW, int channels, int outH, int outW, WindowGeometry g, int padBefore, int multiplier,
+        bool readInPlace, out InputBorder? border)
     {
+        border = null;
         bool oneD = LayerKindFacts.Is1D(c.Layer.Spec.Kind);
         int top = oneD ? 0 : padBefore, left = oneD ? padBefore : c.Layer.PadLeft;
         int needH = (outH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1;
@@ -141,6 +151,11 @@ internal static class LayerPlanner
             && frame(new OutputFrame(top, left, paddedH, paddedW), inH, inW, channels))
         {
             return paddedW;
+        }
+        if (readInPlace && multiplier == 1)
+        {
+            border = new InputBorder(top, left, inH, inW);
+            return inW;
         }
         c.AddInternal(new WindowCopyStep(inH, inW, channels, paddedH, paddedW, top, left, multiplier)
             { OutputElements = (long)paddedH * paddedW * channels * multiplier }, Buffers.Padded);
@@ -157,8 +172,16 @@ internal static class LayerPlanner
     internal static int FilterBlock(int paddedFilters)
         => paddedFilters > ConvolutionFilterBlock && paddedFilters % ConvolutionFilterBlock == 0 ? ConvolutionFilterBlock : 0;
 
+    /// <summary>
+    /// Whether the general convolution kernel can add this layer's zero border itself (<see cref="InputBorder"/>): it
+    /// reads a kernel row's taps as one run of inputs (no horizontal dilation) and works on rows of pixels (a single
+    /// output position is a Dense-like kernel without row blocks).
+    /// </summary>
+    private static bool CanReadBorderInPlace(WindowGeometry g, int outH, int outW)
+        => (g.DilationW == 1 || g.KernelW == 1) && (long)outH * outW > 1;
+
     private static void AddConvolution(PlanContext c, int inRow, int channels, int outH, int outW, int filters, WindowGeometry g,
-        long kernelParameters, long kernelCount, bool useBias, ActivationKind activation, int lastAxis)
+        long kernelParameters, long kernelCount, bool useBias, ActivationKind activation, int lastAxis, InputBorder? border = null)
     {
         int padded = ForwardPlan.PadChannels(filters);
         long rows = (long)g.KernelH * g.KernelW * channels;
@@ -173,7 +196,7 @@ internal static class LayerPlanner
         if (filterBlock > 0)
             c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
         c.Add(new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
-            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, FilterBlock = filterBlock });
+            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, FilterBlock = filterBlock, Border = border });
     }
 
     private static void AddDepthwise(PlanContext c, int inRow, int channels, int outH, int outW, WindowGeometry g, long kernelParameters,

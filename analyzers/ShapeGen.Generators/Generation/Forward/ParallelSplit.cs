@@ -41,7 +41,7 @@ internal static class ParallelSplit
     /// part gains. Null for every other step.
     /// </summary>
     public static int? FilterParts(ForwardStep step)
-        => step is ConvolutionStep { OutH: 1, OutW: 1, Frame: null } s && s.Filters % FilterPartSize == 0
+        => step is ConvolutionStep { OutH: 1, OutW: 1, Frame: null, Border: null } s && s.Filters % FilterPartSize == 0
             && s.Filters >= 2 * FilterPartSize && MultiplyAdds(s) >= MinimumMultiplyAdds
             ? s.Filters / FilterPartSize
             : null;
