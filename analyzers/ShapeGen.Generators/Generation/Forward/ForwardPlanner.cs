@@ -60,6 +60,7 @@ internal static class ForwardPlanner
             var context = new PlanContext(plan, layer, parameters, decision.Inbound.Select(slots.BufferOf).ToArray(), destination)
             {
                 FramedInput = FramedInput(plan, producer, readers, decision, finalStorage),
+                PooledInputRows = PoolRowsInProducer(plan, producer, readers, decision, finalStorage),
             };
             if (layer.Spec.Kind is LayerKind.Activation or LayerKind.ReLU or LayerKind.Softmax)
                 context.Add(new ActivationStep { Activation = decision.Activation, LastAxis = Last(layer.OutputShape), OutputElements = layer.OutputElements });
@@ -125,6 +126,35 @@ internal static class ForwardPlanner
             return true;
         };
     }
+
+    /// <summary>
+    /// A global pooling whose input is the output of the convolution step right before it, read by nothing else: that
+    /// step then reduces each of its output rows as it writes them (<see cref="ConvolutionStep.PoolRows"/>), so the image
+    /// is never stored and read back, and the pooling only reduces those rows. Returns their number; null (nothing
+    /// changed) when the convolution's kernel cannot: a frame, an activation applied as a separate pass, filters that
+    /// are not whole vectors at every width, a single output position, or an image seen through a Reshape.
+    /// </summary>
+    private static int? PoolRowsInProducer(ForwardPlan plan, Dictionary<string, ForwardStep> producer, Dictionary<string, int> readers,
+        Decision decision, string finalStorage)
+    {
+        var layer = decision.Layer;
+        if (layer.Spec.Kind is not (LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D) || decision.Inbound.Length != 1) return null;
+        string storage = decision.Inbound[0];
+        if (storage == finalStorage || !readers.TryGetValue(storage, out int count) || count != 1) return null;
+        if (plan.Steps.Count == 0 || !producer.TryGetValue(storage, out var step) || !ReferenceEquals(step, plan.Steps[plan.Steps.Count - 1])) return null;
+        if (step is not ConvolutionStep { Frame: null, PoolRows: null } conv || !KernelEmitter.FusesInStore(conv.Activation)) return null;
+        if (conv.Filters % RowPoolingFilterMultiple != 0 || (long)conv.OutH * conv.OutW < 2 || !conv.Destination.StartsWith("slot", StringComparison.Ordinal)) return null;
+        if (!layer.InputShape.SequenceEqual(new[] { conv.OutH, conv.OutW, conv.Filters })) return null;
+        var pooled = conv with { PoolRows = new RowPooling(layer.Spec.Kind == LayerKind.GlobalMaxPooling2D), OutputElements = (long)conv.OutH * conv.Filters };
+        pooled.Sources = conv.Sources;
+        pooled.Destination = conv.Destination;
+        plan.Steps[plan.Steps.Count - 1] = pooled;
+        producer[storage] = pooled;
+        return conv.OutH;
+    }
+
+    /// <summary>Filters a row-pooling convolution needs a multiple of: whole vectors at every width, so no partial stores.</summary>
+    private const int RowPoolingFilterMultiple = 16;
 
     private enum Role
     {
@@ -367,6 +397,9 @@ internal sealed class PlanContext
     /// layer reads, and returns false when the producer wrote something else. Null when framing is not possible (see ForwardPlanner).
     /// </summary>
     public Func<OutputFrame, int, int, int, bool>? FramedInput { get; init; }
+
+    /// <summary>For a global pooling whose producer reduced each of its rows (<see cref="ConvolutionStep.PoolRows"/>): their number.</summary>
+    public int? PooledInputRows { get; init; }
 
     /// <summary>Adds the layer's final step: it reads what the previous internal step wrote (or the layer inputs) and writes the layer output.</summary>
     public void Add(ForwardStep step) => Finish(step, Output);

@@ -66,7 +66,15 @@ internal sealed record ConvolutionStep(
     long KernelOffset, long BiasOffset) : ForwardStep
 {
     public override bool CanFuseActivation => true;
-    public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Filters);
+    public override (int Height, int Width, int Channels)? FrameableImage => PoolRows is null ? (OutH, OutW, Filters) : null;
+
+    /// <summary>
+    /// Set when the global pooling after this convolution is its only reader: instead of its image the step writes, per
+    /// output row, the sum (or maximum) of that row's activated outputs, <c>[OutH][Filters]</c>, and the pooling step only
+    /// reduces those rows. Each row is reduced in pixel order by whichever thread computes it, so the result does not
+    /// depend on how rows are shared out.
+    /// </summary>
+    public RowPooling? PoolRows { get; init; }
 
     /// <summary>Output channels per contiguous weight block, or 0 when the kernel is one <c>[rows][FPad]</c> matrix.</summary>
     public int FilterBlock { get; init; }
@@ -87,6 +95,9 @@ internal sealed record ConvolutionStep(
 /// ends of a row read zero for the columns outside it.
 /// </summary>
 internal sealed record InputBorder(int Top, int Left, int SourceH, int SourceW);
+
+/// <summary>A global pooling folded into the convolution before it, one output row at a time (<see cref="ConvolutionStep.PoolRows"/>).</summary>
+internal sealed record RowPooling(bool Max);
 
 /// <summary>
 /// A 3×3, stride-1 convolution over an (already padded) input by Winograd F(2×2, 3×3) (Lavin and Gray, 2015): each
@@ -173,7 +184,19 @@ internal sealed record PoolStep(
     public override (int Height, int Width, int Channels)? FrameableImage => (OutH, OutW, Channels);
 }
 
-internal sealed record GlobalPoolStep(bool Max, int Pixels, int Channels) : ForwardStep;
+/// <summary>
+/// GlobalAveragePooling2D / GlobalMaxPooling2D: reduces <c>Pixels</c> vectors of <c>Channels</c> values. After a
+/// convolution that pooled its rows (<see cref="ConvolutionStep.PoolRows"/>) those are the row results, and the average
+/// divides by <see cref="Divisor"/>, the image's pixel count.
+/// </summary>
+internal sealed record GlobalPoolStep(bool Max, int Pixels, int Channels) : ForwardStep
+{
+    /// <summary>What the sum is divided by (average pooling): the pixels of the pooled image.</summary>
+    public int Divisor { get; init; } = Pixels;
+
+    /// <summary>Whether the step reduces per-row results of the convolution before it rather than pixels.</summary>
+    public bool OfRows => Divisor != Pixels;
+}
 
 internal sealed record UpSampleStep(int InH, int InW, int Channels, int FactorH, int FactorW) : ForwardStep;
 

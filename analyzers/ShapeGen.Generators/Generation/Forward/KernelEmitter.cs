@@ -103,11 +103,13 @@ internal static class KernelEmitter
     public static string Describe(ForwardStep step) => step switch
     {
         WinogradStep s => $"convolution 3×3 by Winograd F(2×2, 3×3), {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW} ({s.Tiles} tiles of 2×2)",
-        ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}{(s.Border is null ? "" : ", zero padding read in place")}",
+        ConvolutionStep s => $"convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, dilation {s.DilationH}×{s.DilationW}, {s.Channels} → {s.Filters} channels, output {s.OutH}×{s.OutW}{(s.Border is null ? "" : ", zero padding read in place")}{(s.PoolRows is null ? "" : $", each row's outputs {(s.PoolRows.Max ? "maxed" : "summed")} for the global pooling")}",
         DepthwiseStep s => $"depthwise {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}, {s.Channels} channels, output {s.OutH}×{s.OutW}",
         WindowCopyStep s => $"copy {s.SourceH}×{s.SourceW}×{s.Channels} into {s.OutH}×{s.OutW} at ({s.Top}, {s.Left}){(s.Multiplier > 1 ? $", each channel ×{s.Multiplier}" : "")}",
         PoolStep s => $"{(s.Max ? "max" : "average")} pool {s.PoolH}×{s.PoolW}, stride {s.StrideH}×{s.StrideW}, {s.InH}×{s.InW}×{s.Channels} → {s.OutH}×{s.OutW}",
-        GlobalPoolStep s => $"global {(s.Max ? "max" : "average")} over {s.Pixels} pixels × {s.Channels} channels",
+        GlobalPoolStep s => s.OfRows
+            ? $"global {(s.Max ? "max" : "average")} of the convolution's {s.Pixels} row results × {s.Channels} channels ({s.Divisor} pixels)"
+            : $"global {(s.Max ? "max" : "average")} over {s.Pixels} pixels × {s.Channels} channels",
         UpSampleStep s => $"nearest upsampling ×{s.FactorH}×{s.FactorW} of {s.InH}×{s.InW}×{s.Channels}",
         ScaleShiftStep s => $"batch normalization (scale and shift) of {s.Pixels}×{s.Channels}",
         TransposeScatterStep s => $"transposed convolution {s.KernelH}×{s.KernelW}, stride {s.StrideH}×{s.StrideW}: scatter {s.InH}×{s.InW}×{s.Channels} into {s.FullH}×{s.FullW}×{s.Filters}",
@@ -193,6 +195,11 @@ internal static class KernelEmitter
         w.Line($"ref float kernel = ref {At("weights", I(s.KernelOffset))};");
         w.Line($"ref float bias = ref {At("weights", I(s.BiasOffset))};");
 
+        if (s.PoolRows is { } pooling)
+        {
+            // Each output row's activated outputs are reduced into destination[oy]: start this range's rows empty.
+            w.Line($"{Memory}.CreateSpan(ref {At("destination", "rowStart * Filters")}, (rowEnd - rowStart) * Filters).{(pooling.Max ? "Fill(float.NegativeInfinity)" : "Clear()")};");
+        }
         int perChunk = VectorsPerChunk(s, v);
         if (ParallelSplit.FilterParts(s) is int parts)
         {
@@ -322,7 +329,9 @@ internal static class KernelEmitter
         w.Line(RowRangeAssert);
         w.Open("for (int oy = rowStart; oy < rowEnd; oy++)");
         if (s.Border is null) w.Line($"ref float sourceRow = ref {At("source", "oy * StrideH * InRow * Channels")};");
-        w.Line($"ref float destinationRow = ref {At("destination", OutputPixel(s, "oy", "0", "Filters"))};");
+        w.Line(s.PoolRows is null
+            ? $"ref float destinationRow = ref {At("destination", OutputPixel(s, "oy", "0", "Filters"))};"
+            : $"ref float pooled = ref {At("destination", "oy * Filters")}; // this row's results");
         if (s.Border is { } border)
         {
             BorderedRow(w, s, border, pixels, block);
@@ -330,7 +339,7 @@ internal static class KernelEmitter
         else
         {
             w.Line("int ox = 0;");
-            PixelBlocks(w, 0, s.OutW, "OutW", pixels, () => BlockPointers(w), p => block(p, null));
+            PixelBlocks(w, 0, s.OutW, "OutW", pixels, () => BlockPointers(w, s), p => block(p, null));
         }
         w.Close();
     }
@@ -357,10 +366,16 @@ internal static class KernelEmitter
         }
     }
 
-    private static void BlockPointers(SourceWriter w)
+    private static void BlockPointers(SourceWriter w, ConvolutionStep s)
     {
         w.Line($"ref float input = ref {At("sourceRow", "ox * StrideW * Channels")};");
-        w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
+        OutputPointer(w, s, "ox");
+    }
+
+    /// <summary>Where a block starting at column <paramref name="ox"/> stores its outputs (a row-pooling step keeps them in registers).</summary>
+    private static void OutputPointer(SourceWriter w, ConvolutionStep s, string ox)
+    {
+        if (s.PoolRows is null) w.Line($"ref float output = ref {At("destinationRow", $"{ox} * Filters")};");
     }
 
     /// <summary>
@@ -392,7 +407,7 @@ internal static class KernelEmitter
                 }
                 w.Open("");
                 w.Line("ref float input = ref source; // the pixels index from column 0");
-                w.Line($"ref float output = ref {At("destinationRow", $"{I(ox)} * Filters")};");
+                OutputPointer(w, s, I(ox));
                 block(count, new EdgeBlock(ox, runs));
                 w.Close();
             }
@@ -405,7 +420,7 @@ internal static class KernelEmitter
             PixelBlocks(w, leadEnd, trailStart, I(trailStart), pixels, () =>
             {
                 w.Line($"ref float input = ref {At("source", "(ox * StrideW - Left) * Channels")};");
-                w.Line($"ref float output = ref {At("destinationRow", "ox * Filters")};");
+                OutputPointer(w, s, "ox");
             }, p => block(p, null));
         }
         EdgeBlocks(trailStart, s.OutW);
@@ -490,6 +505,21 @@ internal static class KernelEmitter
         w.Close();
         if (!merged) w.Close();
         w.Close();
+        if (s.PoolRows is { } pooling)
+        {
+            // Reduce the block's pixels, in order, into the row's results.
+            for (int j = 0; j < vectors; j++)
+            {
+                w.Line($"var r{j} = {Load(v, "pooled", $"f0 + {j * v.Lanes}")};");
+                for (int p = 0; p < pixels; p++)
+                {
+                    string value = Activate($"a{p}_{j}", s.Activation);
+                    w.Line(pooling.Max ? $"r{j} = {v.Static}.Max(r{j}, {value});" : $"r{j} += {value};");
+                }
+                w.Line(Store(v, $"r{j}", "pooled", $"f0 + {j * v.Lanes}"));
+            }
+            return;
+        }
         for (int p = 0; p < pixels; p++)
         {
             for (int j = 0; j < vectors; j++)
@@ -750,7 +780,8 @@ internal static class KernelEmitter
         int vectors = s.Channels / v.Lanes;
         int group = Math.Min(GlobalPoolVectorsInFlight, vectors);
         int groupedEnd = group == 0 ? 0 : vectors / group * group * v.Lanes;
-        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("GroupedEnd", groupedEnd), ("VectorEnd", vectors * v.Lanes));
+        Constants(w, ("Pixels", s.Pixels), ("Channels", s.Channels), ("GroupedEnd", groupedEnd), ("VectorEnd", vectors * v.Lanes),
+            ("Divisor", s.Divisor));
         if (group > 0)
         {
             w.Open($"for (int c = 0; c < GroupedEnd; c += {group * v.Lanes})");
@@ -772,7 +803,7 @@ internal static class KernelEmitter
             string scalar = At("source", "p * Channels + c");
             w.Line(s.Max ? $"result = global::System.MathF.Max(result, {scalar});" : $"result += {scalar};");
             w.Close();
-            w.Line($"{At("destination", "c")} = {(s.Max ? "result" : "result * (1f / Pixels)")};");
+            w.Line($"{At("destination", "c")} = {(s.Max ? "result" : "result * (1f / Divisor)")};");
             w.Close();
         }
     }
@@ -791,7 +822,7 @@ internal static class KernelEmitter
         }
         w.Close();
         for (int i = 0; i < count; i++)
-            w.Line(Store(v, s.Max ? $"result{i}" : $"result{i} * (1f / Pixels)", "destination", $"c + {i * v.Lanes}"));
+            w.Line(Store(v, s.Max ? $"result{i}" : $"result{i} * (1f / Divisor)", "destination", $"c + {i * v.Lanes}"));
     }
 
     private static void UpSample(SourceWriter w, UpSampleStep s)

@@ -81,7 +81,9 @@ internal static class LayerPlanner
             }
             case LayerKind.GlobalAveragePooling2D:
             case LayerKind.GlobalMaxPooling2D:
-                c.Add(new GlobalPoolStep(spec.Kind == LayerKind.GlobalMaxPooling2D, inH * inW, channels) { OutputElements = outElements, LastAxis = lastAxis });
+                // After a convolution that pooled each of its rows (ForwardPlanner), only those rows are left to reduce.
+                c.Add(new GlobalPoolStep(spec.Kind == LayerKind.GlobalMaxPooling2D, c.PooledInputRows ?? inH * inW, channels)
+                    { Divisor = inH * inW, OutputElements = outElements, LastAxis = lastAxis });
                 break;
             case LayerKind.ZeroPadding2D:
             case LayerKind.Cropping2D:
