@@ -146,8 +146,6 @@ internal static class ForwardPlanner
         if (conv.Filters % RowPoolingFilterMultiple != 0 || (long)conv.OutH * conv.OutW < 2 || !conv.Destination.StartsWith("slot", StringComparison.Ordinal)) return null;
         if (!layer.InputShape.SequenceEqual(new[] { conv.OutH, conv.OutW, conv.Filters })) return null;
         var pooled = conv with { PoolRows = new RowPooling(layer.Spec.Kind == LayerKind.GlobalMaxPooling2D), OutputElements = (long)conv.OutH * conv.Filters };
-        pooled.Sources = conv.Sources;
-        pooled.Destination = conv.Destination;
         plan.Steps[plan.Steps.Count - 1] = pooled;
         producer[storage] = pooled;
         return conv.OutH;

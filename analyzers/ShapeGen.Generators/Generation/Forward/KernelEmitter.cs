@@ -498,7 +498,7 @@ internal static class KernelEmitter
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
         for (int p = 0; p < pixels; p++)
         {
-            w.Line($"var x{p} = {v.Static}.Create({BroadcastInput(s, v, p, edge)});");
+            w.Line($"var x{p} = {v.Static}.Create({BroadcastInput(s, p, edge)});");
             for (int j = 0; j < vectors; j++) w.Line($"a{p}_{j} = {Simd}.Fma(x{p}, w{j}, a{p}_{j});");
         }
         w.Line($"k = ref {At("k", "RowStride")};");
@@ -513,8 +513,7 @@ internal static class KernelEmitter
                 w.Line($"var r{j} = {Load(v, "pooled", $"f0 + {j * v.Lanes}")};");
                 for (int p = 0; p < pixels; p++)
                 {
-                    string value = Activate($"a{p}_{j}", s.Activation);
-                    w.Line(pooling.Max ? $"r{j} = {v.Static}.Max(r{j}, {value});" : $"r{j} += {value};");
+                    w.Line(PoolInto(v, pooling.Max, $"r{j}", Activate($"a{p}_{j}", s.Activation)));
                 }
                 w.Line(Store(v, $"r{j}", "pooled", $"f0 + {j * v.Lanes}"));
             }
@@ -547,7 +546,7 @@ internal static class KernelEmitter
     }
 
     /// <summary>The input value pixel <paramref name="p"/> of a block multiplies at tap <c>c</c>: zero outside its run in an edge block.</summary>
-    private static string BroadcastInput(ConvolutionStep s, VectorWidth v, int p, EdgeBlock? edge)
+    private static string BroadcastInput(ConvolutionStep s, int p, EdgeBlock? edge)
     {
         if (edge is null) return At("x", $"{p} * StrideW * Channels + c");
         var (start, end) = edge.Runs[p];
@@ -808,6 +807,13 @@ internal static class KernelEmitter
         }
     }
 
+    /// <summary>
+    /// One step of a global pooling's vector reduction: the same operation whether the pooling reads a stored image or
+    /// a convolution reduces its rows (<see cref="ConvolutionStep.PoolRows"/>).
+    /// </summary>
+    private static string PoolInto(VectorWidth v, bool max, string accumulator, string value)
+        => max ? $"{accumulator} = {v.Static}.Max({accumulator}, {value});" : $"{accumulator} += {value};";
+
     /// <summary>Reduces <paramref name="count"/> vectors of channels from <c>c</c> on over every pixel.</summary>
     private static void GlobalPoolVectors(SourceWriter w, GlobalPoolStep s, VectorWidth v, int count)
     {
@@ -817,8 +823,7 @@ internal static class KernelEmitter
         w.Line("int pixel = p * Channels + c;");
         for (int i = 0; i < count; i++)
         {
-            string value = Load(v, "source", $"pixel + {i * v.Lanes}");
-            w.Line(s.Max ? $"result{i} = {v.Static}.Max(result{i}, {value});" : $"result{i} += {value};");
+            w.Line(PoolInto(v, s.Max, $"result{i}", Load(v, "source", $"pixel + {i * v.Lanes}")));
         }
         w.Close();
         for (int i = 0; i < count; i++)
