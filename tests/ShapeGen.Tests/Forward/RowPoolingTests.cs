@@ -56,28 +56,7 @@ public sealed class RowPoolingTests : IClassFixture<RowPoolingFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference_serial_and_split(string name)
-    {
-        var network = _fixture.Compiler[RowPoolingFixture.Namespace + "." + name];
-        var random = new Random(name.Length * 7919 + name[0]);
-        var weights = RandomWeights.For(network.Layers, network.ParameterCount, random, scale: 0.25f);
-        var instance = network.Create(weights);
-        for (int sample = 0; sample < 3; sample++)
-        {
-            var input = Enumerable.Range(0, network.InputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-            var expected = NaiveReference.Run(Spec(name), weights, input);
-            // Twice: the row results live in a reused workspace slot, so they must be reset on every call.
-            network.Forward(instance, input);
-            var serial = network.Forward(instance, input);
-            double scale = Math.Max(1, expected.Max(value => Math.Abs(value)));
-            OutputAssert.Close(expected, serial, $"{name} sample {sample}", relative: 1e-4, absolute: 1e-5 * scale);
-            foreach (int degree in new[] { 2, 3 })
-            {
-                network.SetMaxDegreeOfParallelism(instance, degree);
-                Assert.Equal(serial, network.Forward(instance, input));
-                network.SetMaxDegreeOfParallelism(instance, 1);
-            }
-        }
-    }
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[RowPoolingFixture.Namespace + "." + name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]

@@ -67,44 +67,7 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference(string name)
-    {
-        var network = _fixture.Compiler[WinogradFixture.Namespace + "." + name];
-        var random = new Random(name.Length * 7919 + name[0]);
-        var weights = RandomWeights.For(network.Layers, network.ParameterCount, random, scale: 0.25f);
-        var instance = network.Create(weights);
-        for (int sample = 0; sample < 3; sample++)
-        {
-            var input = Enumerable.Range(0, network.InputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
-            var expected = NaiveReference.Run(Spec(name), weights, input);
-            // Run twice: the frame borders and the scratch are reused workspace, so later calls must still be right.
-            network.Forward(instance, input);
-            // Float rounding scales with the size of the summed terms, not of the result: where a value cancels to near
-            // zero, its error is that of the layer's typical values. WideKernel's reach about 4, and there the direct
-            // convolution misses a fixed 1e-5 as well (4 values, up to 1.6e-5 off), so the absolute bound scales with them.
-            double scale = Math.Max(1, expected.Max(value => Math.Abs(value)));
-            OutputAssert.Close(expected, network.Forward(instance, input), $"{name} sample {sample}", relative: 1e-4, absolute: 1e-5 * scale);
-            foreach (int degree in new[] { 2, 3 })
-            {
-                network.SetMaxDegreeOfParallelism(instance, degree);
-                Assert.Equal(network.Forward(instance, input), SerialForward(network, instance, input));
-                network.SetMaxDegreeOfParallelism(instance, 1);
-            }
-        }
-    }
-
-    private static float[] SerialForward(CompiledNetwork network, object instance, float[] input)
-    {
-        int degree = network.GetMaxDegreeOfParallelism(instance);
-        network.SetMaxDegreeOfParallelism(instance, 1);
-        try
-        {
-            return network.Forward(instance, input);
-        }
-        finally
-        {
-            network.SetMaxDegreeOfParallelism(instance, degree);
-        }
-    }
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[WinogradFixture.Namespace + "." + name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
