@@ -12,6 +12,7 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile [model]      per-layer µs and GFLOP/s only
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile cifar --threads 2   the same with MaxDegreeOfParallelism = 2
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Parallel*'  CifarVgg on 2 threads, fork-join cost
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --passes [model]       per-pass percentiles, ShapeGen and ORT alternating
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --fork-join            fork-join latency percentiles only
 // Other arguments go to BenchmarkDotNet.
 
@@ -43,6 +44,15 @@ if (profileArg >= 0)
     return 0;
 }
 
+int passesArg = Array.IndexOf(args, "--passes");
+if (passesArg >= 0)
+{
+    string? only = passesArg + 1 < args.Length && !args[passesArg + 1].StartsWith('-') ? args[passesArg + 1] : null;
+    Console.WriteLine();
+    Console.WriteLine(PassTimes.Build(m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase)));
+    return 0;
+}
+
 if (args.Contains("--fork-join"))
 {
     ForkJoinLatency.Measure(Console.Out);
@@ -70,6 +80,8 @@ string table = ResultsTable.Build(summaries, machine);
 // Per-layer times of the models that were benchmarked, measured after BenchmarkDotNet's runs (same build, same machine).
 var benchmarked = summaries.SelectMany(s => s.Reports).SelectMany(r => r.BenchmarkCase.Descriptor.Categories).ToHashSet();
 table += Environment.NewLine + LayerProfiles.Build(peak, m => benchmarked.Contains(m.Case));
+// Pass by pass, ShapeGen and ONNX Runtime alternating: the fast mode and the spread behind BenchmarkDotNet's medians.
+table += Environment.NewLine + PassTimes.Build(m => benchmarked.Contains(m.Case));
 // The parallel benchmark's network, layer by layer on two threads: which layers split, and how well.
 if (summaries.Any(s => s.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(CifarVggParallelBenchmark))))
     table += Environment.NewLine + LayerProfiles.Build(peak, m => m.Case == "cifar_vgg", threads: 2);

@@ -183,16 +183,19 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         // CifarVgg: its six 3×3 convolutions (the first by output rows, the five Winograd ones by rows of 2×2 tiles, one
         // range per thread, since each range streams the whole transformed kernel), the three max pools after Winograd
         // steps running in those steps' chunks (pool row r reads what tile row r wrote: one fork-join for both), and the
-        // 4096 → 256 Dense layer in two parts of 128 filters; not the 256 → 10 one. (Step 0, the first convolution, reads
-        // the caller's input with its zero padding in place: no copy step before it.)
+        // 4096 → 256 Dense layer in two parts of 128 filters, one per thread, each part's weights contiguous (a thread
+        // reading every other half-row would have the prefetchers fetch all 4 MB); not the 256 → 10 one. (Step 0, the
+        // first convolution, reads the caller's input with its zero padding in place: no copy step before it.)
         var cifar = _conformance.Compiler[ConformanceFixture.Namespace + ".CifarVgg"];
         string cifarSource = _conformance.Compiler.GeneratedSource(cifar.Type.FullName!)!;
         var splits = SplitRows(cifarSource);
         Assert.Equal(new[] { 32, 16, 8, 8, 4, 4, 2 }, splits.Take(7).Select(split => split.Rows));
-        Assert.Equal(new int?[] { null, 1, 1, 1, 1, 1, null }, splits.Take(7).Select(split => split.ChunksPerThread));
+        Assert.Equal(new int?[] { null, 1, 1, 1, 1, 1, 1 }, splits.Take(7).Select(split => split.ChunksPerThread));
         Assert.Equal(42, splits.Length);
         Assert.Equal(new[] { "Step1_Winograd_512 + Step2_Pool_512", "Step4_Winograd_512 + Step5_Pool_512", "Step7_Winograd_512 + Step8_Pool_512" }, PairedSteps(cifarSource));
         Assert.Contains("const int Parts = 2; // the range: parts of 128 filters", cifarSource);
+        Assert.Contains("WeightPacking.BlockColumns(packed.Slice(", cifarSource);
+        Assert.Matches(@"BlockColumns\(packed\.Slice\(\d+, 1048576\), 4096, 256, 128\); // dense kernel in blocks of 128 filters", cifarSource);
     }
 
     /// <summary>The 512-bit step pairs that one fork-join runs together (a step, then the pool after it, on each chunk).</summary>

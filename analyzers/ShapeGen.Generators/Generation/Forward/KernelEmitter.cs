@@ -236,8 +236,9 @@ internal static class KernelEmitter
     /// <summary>
     /// A single-position convolution (a Dense layer) whose range counts parts of <see cref="ParallelSplit.FilterPartSize"/>
     /// filters instead of rows, so that threads can share out its weights (memory-bound: each thread streams only its
-    /// part). The whole range runs the usual wide chunks; a part range runs its filters in smaller chunks. Every output
-    /// is the same sum in the same order either way.
+    /// part, contiguous in memory: its kernel is laid out in blocks of a part's filters). The whole range runs the usual
+    /// wide chunks; a part range runs its filters in smaller chunks. Every output is the same sum in the same order
+    /// either way.
     /// </summary>
     private static void SplitDense(SourceWriter w, ConvolutionStep s, VectorWidth v, int perChunk, int parts)
     {
@@ -320,7 +321,12 @@ internal static class KernelEmitter
         int vectors = (s.Filters + v.Lanes - 1) / v.Lanes;
         // A single output position (Dense): no pixels to share the weight loads, so use the accumulators on more
         // filters at once (independent FMA chains, and one contiguous stream through the weight rows).
-        return s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
+        int perChunk = s.OutH * s.OutW == 1 ? Math.Min(vectors, Math.Min(16, v.AccumulatorBudget)) : Math.Min(vectors, 4);
+        if (s.FilterBlock == 0) return perChunk;
+        // A chunk never straddles two weight blocks: the largest count of vectors that divides a block.
+        int blockVectors = s.FilterBlock / v.Lanes;
+        while (blockVectors % perChunk != 0) perChunk--;
+        return perChunk;
     }
 
     /// <summary>Every output row in blocks of <paramref name="pixels"/> (and one remainder block); <paramref name="block"/> writes a block's body.</summary>

@@ -192,13 +192,16 @@ internal static class LayerPlanner
         c.Plan.PackingStatements.Add($"{Packing}.PadColumns({c.Parameters(kernelParameters, kernelCount)}, packed.Slice({kernelOffset}, {rows * padded}), {rows}, {filters}, {padded}); // {c.Layer.Name} kernel");
         if (useBias)
             c.Plan.PackingStatements.Add($"{c.Parameters(kernelParameters + kernelCount, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {c.Layer.Name} bias");
+        var step = new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
+            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, Border = border };
         // Wide layers over several pixels keep each block of output channels' weights contiguous: the kernel works on one
-        // block at a time and then streams its weights in order (a single position, Dense, reads whole rows instead).
-        int filterBlock = (long)outH * outW > 1 ? FilterBlock(padded) : 0;
+        // block at a time and then streams its weights in order. A Dense layer that threads split by filters keeps each
+        // part contiguous: a thread streaming every other half-row of the weights makes the prefetchers fetch all of them.
+        int filterBlock = (long)outH * outW > 1 ? FilterBlock(padded)
+            : ParallelSplit.FilterParts(step) is not null ? ParallelSplit.FilterPartSize : 0;
         if (filterBlock > 0)
             c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
-        c.Add(new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
-            kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, FilterBlock = filterBlock, Border = border });
+        c.Add(step with { FilterBlock = filterBlock });
     }
 
     private static void AddDepthwise(PlanContext c, int inRow, int channels, int outH, int outW, WindowGeometry g, long kernelParameters,

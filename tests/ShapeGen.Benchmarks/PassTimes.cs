@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace ShapeGen.Benchmarks;
+
+/// <summary>
+/// Forward passes timed one by one (or a few at a time for the smallest models, so a sample is well above the timer's
+/// resolution), ShapeGen and ONNX Runtime alternating in blocks in one process: both see the same machine at the same
+/// moments. BenchmarkDotNet's median is a median of means over many passes, so on a machine whose speed comes and goes
+/// (a shared VM) it includes the slow passes; the per-pass percentiles show both the fast mode and the spread.
+/// </summary>
+public static class PassTimes
+{
+    /// <summary>Alternating blocks per runtime: slow spells of the machine land on both.</summary>
+    private const int Blocks = 50;
+
+    /// <summary>A sample lasts at least this long (several passes of the smallest models).</summary>
+    private const double MinimumSampleMicroseconds = 20;
+
+    public static string Build(Func<ModelInfo, bool> include)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Per-pass times (µs per pass: ShapeGen and ONNX Runtime alternating in 50 blocks, about a second each; ratio = ORT / ShapeGen at the same percentile).");
+        text.AppendLine();
+        text.AppendLine("| model | ShapeGen p25 | median | p75 | mean | ORT p25 | median | p75 | mean | ratio at median | ratio of means |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (ModelInfo model in Models.All)
+        {
+            if (!include(model)) continue;
+            ModelData data = ModelData.Load(model);
+            var output = new float[data.ExpectedOutput.Length];
+            ForwardPass forward = model.Create(data.Parameters);
+            using var ort = new OrtRunner(data.OnnxPath, data.InputShape, data.Input, output);
+            float[] input = data.Input;
+            Action ours = () => forward(input, output);
+            Action theirs = ort.Run;
+
+            int oursPerSample = PassesPerSample(ours), theirsPerSample = PassesPerSample(theirs);
+            // About a second of each at ~100 GFLOP/s, at least 500 samples.
+            int samples = (int)Math.Clamp(1e11 / Math.Max(1, model.MultiplyAdds) / Math.Max(oursPerSample, theirsPerSample), 500, 100_000);
+            int block = Math.Max(1, samples / Blocks);
+            var a = new List<double>(samples);
+            var b = new List<double>(samples);
+            for (int k = 0; k < Blocks; k++)
+            {
+                Time(ours, oursPerSample, block, a);
+                Time(theirs, theirsPerSample, block, b);
+            }
+            double[] sa = [.. a.Order()], sb = [.. b.Order()];
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {model.Case} | {F(At(sa, 0.25))} | {F(At(sa, 0.5))} | {F(At(sa, 0.75))} | {F(a.Average())} | {F(At(sb, 0.25))} | {F(At(sb, 0.5))} | {F(At(sb, 0.75))} | {F(b.Average())} | {At(sb, 0.5) / At(sa, 0.5):F2}× | {b.Average() / a.Average():F2}× |");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Warms the runtime up and returns how many passes make one sample of at least <see cref="MinimumSampleMicroseconds"/>.</summary>
+    private static int PassesPerSample(Action pass)
+    {
+        for (int i = 0; i < 200; i++) pass(); // tiered JIT reaches the optimized code
+        long start = Stopwatch.GetTimestamp();
+        const int Probe = 50;
+        for (int i = 0; i < Probe; i++) pass();
+        double perPass = Stopwatch.GetElapsedTime(start).TotalMicroseconds / Probe;
+        return (int)Math.Clamp(Math.Ceiling(MinimumSampleMicroseconds / Math.Max(perPass, 1e-3)), 1, 10_000);
+    }
+
+    private static void Time(Action pass, int passesPerSample, int count, List<double> into)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int p = 0; p < passesPerSample; p++) pass();
+            into.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / passesPerSample);
+        }
+    }
+
+    private static double At(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
+    private static string F(double microseconds) => microseconds.ToString(microseconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture);
+}
