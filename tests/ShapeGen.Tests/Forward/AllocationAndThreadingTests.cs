@@ -29,11 +29,17 @@ public sealed class AllocationAndThreadingTests : IClassFixture<ConformanceFixtu
         var output = new float[network.OutputSize];
         network.ForwardInto(instance, input, output); // warm-up: this thread's workspace, JIT
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++) network.ForwardInto(instance, input, output);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A call that allocates does so in every round; the runtime's own one-off work (tiered compilation starting to
+        // count calls on this thread) lands in one round at most. So the fewest bytes of three rounds must be zero.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++) network.ForwardInto(instance, input, output);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, fewest);
     }
 
     [Theory]
