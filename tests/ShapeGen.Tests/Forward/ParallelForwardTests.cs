@@ -194,7 +194,6 @@ public sealed class ParallelForwardTests : IClassFixture<ConformanceFixture>, IC
         Assert.Equal(42, splits.Length);
         Assert.Equal(new[] { "Step1_Winograd_512 + Step2_Pool_512", "Step4_Winograd_512 + Step5_Pool_512", "Step7_Winograd_512 + Step8_Pool_512" }, PairedSteps(cifarSource));
         Assert.Contains("const int Parts = 2; // the range: parts of 128 filters", cifarSource);
-        Assert.Contains("WeightPacking.BlockColumns(packed.Slice(", cifarSource);
         Assert.Matches(@"BlockColumns\(packed\.Slice\(\d+, 1048576\), 4096, 256, 128\); // dense kernel in blocks of 128 filters", cifarSource);
     }
 

@@ -236,9 +236,9 @@ internal static class KernelEmitter
     /// <summary>
     /// A single-position convolution (a Dense layer) whose range counts parts of <see cref="ParallelSplit.FilterPartSize"/>
     /// filters instead of rows, so that threads can share out its weights (memory-bound: each thread streams only its
-    /// part, contiguous in memory: its kernel is laid out in blocks of a part's filters). The whole range runs the usual
-    /// wide chunks; a part range runs its filters in smaller chunks. Every output is the same sum in the same order
-    /// either way.
+    /// part, contiguous in memory: its kernel is laid out in blocks of a part's filters). The whole range runs the
+    /// widest chunks a block holds; a part range runs its filters in chunks of at most 8 vectors. Every output is the
+    /// same sum in the same order either way.
     /// </summary>
     private static void SplitDense(SourceWriter w, ConvolutionStep s, VectorWidth v, int perChunk, int parts)
     {
