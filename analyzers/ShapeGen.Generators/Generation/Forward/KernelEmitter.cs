@@ -620,27 +620,74 @@ internal static class KernelEmitter
     {
         w.Line($"ref float input = ref {At("source", "(oy * StrideH * InRow + ox * StrideW) * Channels")};");
         w.Line($"ref float output = ref {At("destination", OutputPixel(s, "oy", "ox", "Channels"))};");
-        w.Open($"for (int c = 0; c < VectorEnd; c += {v.Lanes})");
-        w.Line($"var b = {Load(v, "bias", "c")};");
-        for (int p = 0; p < pixels; p++) w.Line($"var a{p} = b;");
-        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        int pairEnd = SharesInputLoads(s, v, pixels, vectors: 2) ? s.Channels / (2 * v.Lanes) * (2 * v.Lanes) : 0;
+        if (pairEnd > 0)
+        {
+            // Two channel vectors per pass: each pixel's inputs are read as two neighbouring vectors (128 of its bytes)
+            // instead of one, half as many passes over the rows hop through the image, and twice the independent FMA
+            // chains. MobileNet96's stride-2 depthwise from L1: 7.7 → 4.8 µs. Each output is the same sum as before.
+            w.Open($"for (int c = 0; c < {I(pairEnd)}; c += {I(2 * v.Lanes)})");
+            DepthwiseChannels(w, s, v, pixels, vectors: 2);
+            w.Close();
+        }
+        if (pairEnd < s.Channels / v.Lanes * v.Lanes)
+        {
+            w.Open($"for (int c = {I(pairEnd)}; c < VectorEnd; c += {v.Lanes})");
+            DepthwiseChannels(w, s, v, pixels, vectors: 1);
+            w.Close();
+        }
+    }
+
+    /// <summary>
+    /// Whether the depthwise block loads each input vector of a kernel row once for every tap that reads it: no
+    /// horizontal dilation, and the accumulators, kernel vectors and live inputs of <paramref name="vectors"/> channel
+    /// vectors fit the registers.
+    /// </summary>
+    private static bool SharesInputLoads(DepthwiseStep s, VectorWidth v, int pixels, int vectors)
+    {
         int span = (pixels - 1) * s.StrideW + s.KernelW;
-        if (s.DilationW == 1 && pixels + span + 1 <= v.Registers - 2)
+        if (s.DilationW != 1) return false;
+        return vectors == 1
+            ? pixels + span + 1 <= v.Registers - 2
+            : vectors * pixels <= v.AccumulatorBudget && vectors * (pixels + s.KernelW) + 4 <= v.Registers;
+    }
+
+    /// <summary>
+    /// One pass of a depthwise block over <paramref name="vectors"/> channel vectors from <c>c</c>: <paramref name="pixels"/>
+    /// accumulators per vector, every kernel row's taps in order.
+    /// </summary>
+    private static void DepthwiseChannels(SourceWriter w, DepthwiseStep s, VectorWidth v, int pixels, int vectors)
+    {
+        string[] suffix = vectors == 1 ? [""] : ["", "_1"];
+        string Offset(int j) => j == 0 ? "" : $" + {I(j * v.Lanes)}";
+        for (int j = 0; j < vectors; j++)
+        {
+            w.Line($"var b{suffix[j]} = {Load(v, "bias", "c" + Offset(j))};");
+            for (int p = 0; p < pixels; p++) w.Line($"var a{p}{suffix[j]} = b{suffix[j]};");
+        }
+        w.Open("for (int ky = 0; ky < KernelH; ky++)");
+        if (SharesInputLoads(s, v, pixels, vectors))
         {
             // Neighbouring outputs share inputs: load each of the row's input vectors once and use it for every tap
             // that reads it (3 output pixels × 3 taps read 5 inputs, not 9). Pixel by pixel, each input loaded just
             // before its first use: few inputs are live at once, and the loads spread among the FMAs instead of
             // queueing ahead of them (stride 2 from L1: a fifth less time). Same taps in the same order as below.
             w.Line($"ref float x = ref {At("input", "ky * DilationH * InRow * Channels + c")};");
-            for (int kx = 0; kx < s.KernelW; kx++) w.Line($"var k{kx} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c")};");
+            for (int j = 0; j < vectors; j++)
+            {
+                for (int kx = 0; kx < s.KernelW; kx++) w.Line($"var k{kx}{suffix[j]} = {Load(v, "kernel", $"(ky * KernelW + {kx}) * PaddedChannels + c{Offset(j)}")};");
+            }
             int loaded = 0;
             for (int p = 0; p < pixels; p++)
             {
                 for (int kx = 0; kx < s.KernelW; kx++)
                 {
                     int i = p * s.StrideW + kx;
-                    for (; loaded <= i; loaded++) w.Line($"var x{loaded} = {Load(v, "x", $"{loaded} * Channels")};");
-                    w.Line($"a{p} = {Simd}.Fma(x{i}, k{kx}, a{p});");
+                    for (; loaded <= i; loaded++)
+                    {
+                        for (int j = 0; j < vectors; j++) w.Line($"var x{loaded}{suffix[j]} = {Load(v, "x", $"{loaded} * Channels{Offset(j)}")};");
+                    }
+                    for (int j = 0; j < vectors; j++) w.Line($"a{p}{suffix[j]} = {Simd}.Fma(x{i}{suffix[j]}, k{kx}{suffix[j]}, a{p}{suffix[j]});");
                 }
             }
         }
@@ -653,8 +700,10 @@ internal static class KernelEmitter
             w.Close();
         }
         w.Close();
-        for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}", s.Activation), "output", $"{p} * Channels + c"));
-        w.Close();
+        for (int j = 0; j < vectors; j++)
+        {
+            for (int p = 0; p < pixels; p++) w.Line(Store(v, Activate($"a{p}{suffix[j]}", s.Activation), "output", $"{p} * Channels + c{Offset(j)}"));
+        }
     }
 
     private static void WindowCopy(SourceWriter w, WindowCopyStep s)
