@@ -32,24 +32,21 @@ catch (Exception e)
 if (args.Contains("--verify"))
     return 0;
 
-double peak = LayerProfiles.MeasureFmaPeakGflops();
-int profileArg = Array.IndexOf(args, "--profile");
-if (profileArg >= 0)
+// The passes table does not use the FMA peak: no need to measure it first.
+if (ModelsAfter("--passes") is { } passModels)
 {
-    string? only = profileArg + 1 < args.Length && !args[profileArg + 1].StartsWith('-') ? args[profileArg + 1] : null;
     Console.WriteLine();
-    int threadsArg = Array.IndexOf(args, "--threads");
-    int threads = threadsArg >= 0 && threadsArg + 1 < args.Length ? int.Parse(args[threadsArg + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
-    Console.WriteLine(LayerProfiles.Build(peak, m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase), threads));
+    Console.WriteLine(PassTimes.Build(passModels));
     return 0;
 }
 
-int passesArg = Array.IndexOf(args, "--passes");
-if (passesArg >= 0)
+double peak = LayerProfiles.MeasureFmaPeakGflops();
+if (ModelsAfter("--profile") is { } profileModels)
 {
-    string? only = passesArg + 1 < args.Length && !args[passesArg + 1].StartsWith('-') ? args[passesArg + 1] : null;
     Console.WriteLine();
-    Console.WriteLine(PassTimes.Build(m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase)));
+    int threadsArg = Array.IndexOf(args, "--threads");
+    int threads = threadsArg >= 0 && threadsArg + 1 < args.Length ? int.Parse(args[threadsArg + 1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    Console.WriteLine(LayerProfiles.Build(peak, profileModels, threads));
     return 0;
 }
 
@@ -96,3 +93,12 @@ Console.WriteLine();
 Console.WriteLine(table);
 Console.WriteLine($"(written to {tablePath})");
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+
+// Null without the option; else the models it selects: those whose case name contains the word after it, or all.
+Func<ModelInfo, bool>? ModelsAfter(string option)
+{
+    int at = Array.IndexOf(args, option);
+    if (at < 0) return null;
+    string? only = at + 1 < args.Length && !args[at + 1].StartsWith('-') ? args[at + 1] : null;
+    return m => only is null || m.Case.Contains(only, StringComparison.OrdinalIgnoreCase);
+}

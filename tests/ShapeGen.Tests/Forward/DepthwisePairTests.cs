@@ -5,22 +5,7 @@ using ShapeGen.Tests.Infrastructure;
 namespace ShapeGen.Tests.Forward;
 
 /// <summary>The networks of <see cref="DepthwisePairTests"/>, compiled once.</summary>
-public sealed class DepthwisePairFixture : IDisposable
-{
-    public const string Namespace = "DepthwisePair.Networks";
-
-    public DepthwisePairFixture()
-    {
-        Compiler = NetworkCompiler.Compile(
-            DepthwisePairTests.Cases.Select(pair => SpecTranslator.Declaration(DepthwisePairTests.Spec(pair.Key), Namespace, pair.Key)),
-            "ShapeGen.DepthwisePairNetworks",
-            withRunners: true);
-    }
-
-    public NetworkCompiler Compiler { get; }
-
-    public void Dispose() => Compiler.Dispose();
-}
+public sealed class DepthwisePairFixture() : SpecCasesFixture("DepthwisePair.Networks", "ShapeGen.DepthwisePairNetworks", DepthwisePairTests.Cases.Keys, DepthwisePairTests.Spec);
 
 /// <summary>
 /// Depthwise convolutions that run two channel vectors per pass (AVX-512: 2 × 16 channels, twice the accumulators).
@@ -56,13 +41,13 @@ public sealed class DepthwisePairTests : IClassFixture<DepthwisePairFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference_serial_and_split(string name)
-        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[DepthwisePairFixture.Namespace + "." + name], Spec(name), name);
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture[name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Channels_run_in_pairs_of_vectors_where_the_registers_allow(string name)
     {
-        string source = _fixture.Compiler.GeneratedSource(DepthwisePairFixture.Namespace + "." + name)!;
+        string source = _fixture.GeneratedSource(name);
         string kernel = Regex.Match(source, @"private static void Step\d+_Depthwise_512\(.*?\n        }\n", RegexOptions.Singleline).Value;
         Assert.NotEmpty(kernel);
         var (pairEnd, vectorEnd, _) = Cases[name];

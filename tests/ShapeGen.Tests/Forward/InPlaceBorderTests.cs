@@ -5,22 +5,7 @@ using ShapeGen.Tests.Infrastructure;
 namespace ShapeGen.Tests.Forward;
 
 /// <summary>The networks of <see cref="InPlaceBorderTests"/>, compiled once.</summary>
-public sealed class InPlaceBorderFixture : IDisposable
-{
-    public const string Namespace = "InPlaceBorder.Convolutions";
-
-    public InPlaceBorderFixture()
-    {
-        Compiler = NetworkCompiler.Compile(
-            InPlaceBorderTests.Cases.Select(pair => SpecTranslator.Declaration(InPlaceBorderTests.Spec(pair.Key), Namespace, pair.Key)),
-            "ShapeGen.InPlaceBorderConvolutions",
-            withRunners: true);
-    }
-
-    public NetworkCompiler Compiler { get; }
-
-    public void Dispose() => Compiler.Dispose();
-}
+public sealed class InPlaceBorderFixture() : SpecCasesFixture("InPlaceBorder.Convolutions", "ShapeGen.InPlaceBorderConvolutions", InPlaceBorderTests.Cases.Keys, InPlaceBorderTests.Spec);
 
 /// <summary>
 /// Convolutions that add the zero padding of the caller's input themselves instead of copying it into a padded buffer
@@ -64,13 +49,13 @@ public sealed class InPlaceBorderTests : IClassFixture<InPlaceBorderFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference_serial_and_split(string name)
-        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[InPlaceBorderFixture.Namespace + "." + name], Spec(name), name);
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture[name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void The_input_is_copied_only_when_the_kernel_cannot_read_it_in_place(string name)
     {
-        string source = _fixture.Compiler.GeneratedSource(InPlaceBorderFixture.Namespace + "." + name)!;
+        string source = _fixture.GeneratedSource(name);
         int copies = Regex.Matches(source, @"private static void Step\d+_WindowCopy_\d+\(").Count;
         Assert.Equal(Cases[name].Copies ? 3 : 0, copies); // one kernel per vector width
         Assert.Equal(!Cases[name].Copies, source.Contains("zero padding read in place", StringComparison.Ordinal));

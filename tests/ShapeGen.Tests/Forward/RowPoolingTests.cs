@@ -4,22 +4,7 @@ using ShapeGen.Tests.Infrastructure;
 namespace ShapeGen.Tests.Forward;
 
 /// <summary>The networks of <see cref="RowPoolingTests"/>, compiled once.</summary>
-public sealed class RowPoolingFixture : IDisposable
-{
-    public const string Namespace = "RowPooling.Networks";
-
-    public RowPoolingFixture()
-    {
-        Compiler = NetworkCompiler.Compile(
-            RowPoolingTests.Cases.Select(pair => SpecTranslator.Declaration(RowPoolingTests.Spec(pair.Key), Namespace, pair.Key)),
-            "ShapeGen.RowPoolingNetworks",
-            withRunners: true);
-    }
-
-    public NetworkCompiler Compiler { get; }
-
-    public void Dispose() => Compiler.Dispose();
-}
+public sealed class RowPoolingFixture() : SpecCasesFixture("RowPooling.Networks", "ShapeGen.RowPoolingNetworks", RowPoolingTests.Cases.Keys, RowPoolingTests.Spec);
 
 /// <summary>
 /// A global pooling folded into the convolution before it (<c>ConvolutionStep.PoolRows</c>): the convolution reduces
@@ -56,13 +41,13 @@ public sealed class RowPoolingTests : IClassFixture<RowPoolingFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference_serial_and_split(string name)
-        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[RowPoolingFixture.Namespace + "." + name], Spec(name), name);
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture[name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void The_pooling_runs_in_the_convolution_rows_only_when_its_kernel_can(string name)
     {
-        string source = _fixture.Compiler.GeneratedSource(RowPoolingFixture.Namespace + "." + name)!;
+        string source = _fixture.GeneratedSource(name);
         Assert.Equal(Cases[name].Pooled, source.Contains("for the global pooling", StringComparison.Ordinal));
         Assert.Equal(Cases[name].Pooled, source.Contains("row results", StringComparison.Ordinal));
     }

@@ -4,22 +4,7 @@ using ShapeGen.Tests.Infrastructure;
 namespace ShapeGen.Tests.Forward;
 
 /// <summary>The networks of <see cref="SmallConvolutionTests"/>, compiled once.</summary>
-public sealed class SmallConvolutionFixture : IDisposable
-{
-    public const string Namespace = "Small.Convolutions";
-
-    public SmallConvolutionFixture()
-    {
-        Compiler = NetworkCompiler.Compile(
-            SmallConvolutionTests.Specs.Select(pair => SpecTranslator.Declaration(SmallConvolutionTests.Spec(pair.Key), Namespace, pair.Key)),
-            "ShapeGen.SmallConvolutions",
-            withRunners: true);
-    }
-
-    public NetworkCompiler Compiler { get; }
-
-    public void Dispose() => Compiler.Dispose();
-}
+public sealed class SmallConvolutionFixture() : SpecCasesFixture("Small.Convolutions", "ShapeGen.SmallConvolutions", SmallConvolutionTests.Specs.Keys, SmallConvolutionTests.Spec);
 
 /// <summary>
 /// The few-filter kernels (one input channel with 1, 2 or 4 filters: pixels × filters per vector; four input channels
@@ -60,7 +45,7 @@ public sealed class SmallConvolutionTests : IClassFixture<SmallConvolutionFixtur
     [MemberData(nameof(Cases))]
     public void Forward_matches_the_naive_reference(string name)
     {
-        var network = _fixture.Compiler[SmallConvolutionFixture.Namespace + "." + name];
+        var network = _fixture[name];
         var random = new Random(name.Length * 7919 + name[0]);
         var weights = RandomWeights.For(network.Layers, network.ParameterCount, random);
         var instance = network.Create(weights);

@@ -5,22 +5,7 @@ using ShapeGen.Tests.Infrastructure;
 namespace ShapeGen.Tests.Forward;
 
 /// <summary>The networks of <see cref="WinogradTests"/>, compiled once.</summary>
-public sealed class WinogradFixture : IDisposable
-{
-    public const string Namespace = "Winograd.Convolutions";
-
-    public WinogradFixture()
-    {
-        Compiler = NetworkCompiler.Compile(
-            WinogradTests.Specs.Select(pair => SpecTranslator.Declaration(WinogradTests.Spec(pair.Key), Namespace, pair.Key)),
-            "ShapeGen.WinogradConvolutions",
-            withRunners: true);
-    }
-
-    public NetworkCompiler Compiler { get; }
-
-    public void Dispose() => Compiler.Dispose();
-}
+public sealed class WinogradFixture() : SpecCasesFixture("Winograd.Convolutions", "ShapeGen.WinogradConvolutions", WinogradTests.Cases.Keys, WinogradTests.Spec);
 
 /// <summary>
 /// 3×3 convolutions computed by Winograd F(2×2, 3×3) against the naive (double) reference: 'same' padding read from a
@@ -58,8 +43,6 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
         ["StaysDirect"] = (0, """{"input": [12, 12, 32], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 3, "activation": "relu"}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same", "strides": 2}, {"type": "Conv2D", "filters": 8, "kernel": 3, "padding": "same", "dilation": 2}, {"type": "Conv2D", "filters": 64, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 48, "kernel": 3, "padding": "same"}]}"""),
     };
 
-    public static IReadOnlyDictionary<string, string> Specs => Cases.ToDictionary(pair => pair.Key, pair => pair.Value.Spec);
-
     public static IEnumerable<object[]> CaseNames => Cases.Keys.Select(n => new object[] { n });
 
     public static JsonElement Spec(string name) => JsonDocument.Parse(Cases[name].Spec).RootElement;
@@ -67,13 +50,13 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Forward_matches_the_naive_reference(string name)
-        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture.Compiler[WinogradFixture.Namespace + "." + name], Spec(name), name);
+        => KernelCaseAssert.MatchesReferenceSerialAndSplit(_fixture[name], Spec(name), name);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void Exactly_the_qualifying_layers_run_by_Winograd(string name)
     {
-        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + "." + name)!;
+        string source = _fixture.GeneratedSource(name);
         // One kernel method per Winograd layer and vector width (512, 256, 128).
         int kernels = Regex.Matches(source, @"private static void Step\d+_Winograd_\d+\(").Count;
         Assert.Equal(3 * Cases[name].Winograd, kernels);
@@ -83,7 +66,7 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     public void Every_layer_spreads_its_rows_of_tiles_over_the_whole_shared_scratch()
     {
         // So that a thread taking the same share of rows in every layer writes the same share of the scratch each time.
-        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + ".ValidBatchNorm")!;
+        string source = _fixture.GeneratedSource("ValidBatchNorm");
         static int Constant(string text, string name) => int.Parse(Regex.Match(text, $@"const int {name} = (\d+);").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int inputBuffer = Constant(source, "WinogradProductsOffset") - Constant(source, "WinogradInputOffset");
         var kernels = Regex.Matches(source, @"private static void Step\d+_Winograd_512\(.*?\n        }\n", RegexOptions.Singleline).Select(m => m.Value).ToArray();
@@ -100,7 +83,7 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     [Fact]
     public void The_transformed_kernel_is_packed_once_per_position_and_the_scratch_planes_are_not_a_power_of_two_apart()
     {
-        string source = _fixture.Compiler.GeneratedSource(WinogradFixture.Namespace + ".WideKernel")!;
+        string source = _fixture.GeneratedSource("WideKernel");
         Assert.Contains("WeightPacking.WinogradKernel(", source);
         Assert.Contains("for (int position = 0; position < 16; position++) global::ShapeGen.Runtime.WeightPacking.BlockColumns(", source);
         foreach (Match plane in Regex.Matches(source, @"const int (?:InputPlane|ProductsPlane) = (\d+);"))
