@@ -320,11 +320,62 @@ internal static class ForwardEmitter
                 i++;
                 continue;
             }
+            // (Not when the depthwise layer has a pooling paired with it: that pair keeps its one fork-join.)
+            if (i + 1 < plan.Steps.Count && RowBands.Interleaves(plan.Steps[i], plan.Steps[i + 1], width)
+                && !(i + 2 < plan.Steps.Count && ParallelSplit.PoolRunsInChunksOf(plan.Steps[i + 1], plan.Steps[i + 2])))
+            {
+                WriteBandedPair(w, plan, i, width, profiled);
+                i++;
+                continue;
+            }
             WriteStepCall(w, plan, i, width, split: true);
             if (profiled) w.Line($"timestamps[{i + 1}] = global::System.Diagnostics.Stopwatch.GetTimestamp();");
         }
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// Step <paramref name="i"/> (a 1×1 convolution) and the depthwise convolution after it in bands of rows on one
+    /// thread (<see cref="RowBands"/>); on several threads, each split as usual. Profiled on one thread, each call is
+    /// timed and the sums are written as the two steps' timestamps (the stamping overhead is counted in the first).
+    /// </summary>
+    private static void WriteBandedPair(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool profiled)
+    {
+        var producer = (ConvolutionStep)plan.Steps[i];
+        var consumer = (DepthwiseStep)plan.Steps[i + 1];
+        const string Now = "global::System.Diagnostics.Stopwatch.GetTimestamp()";
+        w.Open("if (degree > 1)");
+        WriteStepCall(w, plan, i, width, split: true, threadedOnly: true);
+        if (profiled) w.Line($"timestamps[{i + 1}] = {Now};");
+        WriteStepCall(w, plan, i + 1, width, split: true, threadedOnly: true);
+        if (profiled) w.Line($"timestamps[{i + 2}] = {Now};");
+        w.Close();
+        w.Open("else");
+        w.Line($"// {producer.LayerName} and {consumer.LayerName} in bands of rows: each {consumer.LayerName} row right after the");
+        w.Line($"// {producer.LayerName} rows it reads, while they are still in cache.");
+        if (profiled) w.Line("long producerTicks = 0, consumerTicks = 0;");
+        w.Line("int produced = 0;");
+        w.Open($"for (int oy = 0; oy < {KernelEmitter.I(consumer.OutH)}; oy++)");
+        int reach = RowBands.Needed(producer, consumer, 0);
+        string stride = consumer.StrideH == 1 ? "oy" : $"oy * {KernelEmitter.I(consumer.StrideH)}";
+        w.Line($"int needed = global::System.Math.Min({KernelEmitter.I(producer.OutH)}, {stride} + {KernelEmitter.I(reach)});");
+        w.Open("if (needed > produced)");
+        if (profiled) w.Line($"long start = {Now};");
+        w.Line($"{KernelEmitter.MethodName(i, producer, width)}({SourceArguments(producer)}, ref {producer.Destination}, ref weights, produced, needed);");
+        if (profiled) w.Line($"producerTicks += {Now} - start;");
+        w.Line("produced = needed;");
+        w.Close();
+        if (profiled) w.Line($"long rowStart = {Now};");
+        w.Line($"{KernelEmitter.MethodName(i + 1, consumer, width)}(ref {consumer.Sources[0]}, ref {consumer.Destination}, ref weights, oy, oy + 1);");
+        if (profiled) w.Line($"consumerTicks += {Now} - rowStart;");
+        w.Close();
+        if (profiled)
+        {
+            w.Line($"timestamps[{i + 2}] = {Now};");
+            w.Line($"timestamps[{i + 1}] = timestamps[{i + 2}] - consumerTicks;");
+        }
+        w.Close();
     }
 
     /// <summary>The source arguments of a step's kernel call. A Winograd step finds its input and scratch buffers in the workspace itself.</summary>
@@ -361,9 +412,10 @@ internal static class ForwardEmitter
 
     /// <summary>
     /// The call of step <paramref name="i"/>'s kernel (and its activation pass, if the kernel does not apply it). With
-    /// <paramref name="split"/>, a step worth splitting goes through the WorkSplitter when <c>degree</c> is above 1.
+    /// <paramref name="split"/>, a step worth splitting goes through the WorkSplitter when <c>degree</c> is above 1;
+    /// with <paramref name="threadedOnly"/> the call is written inside a <c>degree &gt; 1</c> branch, so only that case is.
     /// </summary>
-    private static void WriteStepCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool split)
+    private static void WriteStepCall(SourceWriter w, ForwardPlan plan, int i, VectorWidth width, bool split, bool threadedOnly = false)
     {
         var step = plan.Steps[i];
         string sources = SourceArguments(step), destination = step.Destination;
@@ -380,8 +432,16 @@ internal static class ForwardEmitter
         {
             // The lambda captures nothing, so the compiler caches its delegate: no allocation per call.
             string chunks = ParallelSplit.ChunksPerThread(step, width) is int perThread ? $"chunksPerThread: {perThread}, " : "";
-            w.Line($"if (degree > 1) {Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, {chunks}(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);");
-            w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+            string call = $"{Splitter}.SplitRows(degree, {ParallelSplit.Rows(step)}, {chunks}(ref float rowSource, ref float rowDestination, ref float rowWeights, int rowStart, int rowEnd) => {method}(ref rowSource, ref rowDestination, ref rowWeights, rowStart, rowEnd), {sources}, ref {destination}, ref weights);";
+            if (threadedOnly)
+            {
+                w.Line(call); // inside an `if (degree > 1)` already
+            }
+            else
+            {
+                w.Line($"if (degree > 1) {call}");
+                w.Line($"else {method}({sources}, ref {destination}, ref weights, 0, {ParallelSplit.Rows(step)});");
+            }
         }
         if (step is not ActivationStep && !KernelEmitter.FusesInStore(step.Activation) && !SmallConvolutionEmitter.FusesActivation(step))
         {

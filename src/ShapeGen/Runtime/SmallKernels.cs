@@ -119,4 +119,71 @@ public static class SimdBlocks
         }
         return Vector512.Shuffle(byFilter, Vector512.Create(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
     }
+
+    /// <summary>
+    /// Four floats repeated into both 128-bit halves. <paramref name="source"/> must be in pinned memory (the generated
+    /// workspace): with AVX this is one broadcast load.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> Broadcast4x2Pinned(ref float source)
+    {
+        if (Avx.IsSupported) return Avx.BroadcastVector128ToVector256((float*)Unsafe.AsPointer(ref source));
+        return Broadcast4x2(ref source);
+    }
+
+    /// <summary>Four floats repeated into both 128-bit halves (any memory).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast4x2(ref float source)
+    {
+        var block = Vector128.LoadUnsafe(ref source);
+        return Vector256.Create(block, block);
+    }
+
+    /// <summary>
+    /// 256-bit: four pixels' accumulators, each two filters × four channels (lanes <c>filter·4 + channel</c>), summed
+    /// over the channels of each block as lanes <c>filter·4 + pixel</c>, each sum <c>(c0 + c2) + (c1 + c3)</c> like
+    /// the 512-bit <see cref="SumBlocks(Vector512{float}, Vector512{float}, Vector512{float}, Vector512{float})"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SumBlocks(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    {
+        if (Avx.IsSupported)
+        {
+            var s01 = Avx.UnpackLow(a0, a1) + Avx.UnpackHigh(a0, a1);
+            var s23 = Avx.UnpackLow(a2, a3) + Avx.UnpackHigh(a2, a3);
+            return Avx.Shuffle(s01, s23, 0x44) + Avx.Shuffle(s01, s23, 0xEE);
+        }
+        Span<float> lanes = stackalloc float[8];
+        Span<Vector256<float>> accumulators = [a0, a1, a2, a3];
+        for (int f = 0; f < 2; f++)
+        {
+            for (int p = 0; p < 4; p++)
+            {
+                var a = accumulators[p];
+                lanes[f * 4 + p] = (a.GetElement(f * 4) + a.GetElement(f * 4 + 2)) + (a.GetElement(f * 4 + 1) + a.GetElement(f * 4 + 3));
+            }
+        }
+        return Vector256.Create((ReadOnlySpan<float>)lanes);
+    }
+
+    /// <summary>
+    /// Two <see cref="SumBlocks(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/> results (filters
+    /// 0–1 and 2–3, lanes <c>filter·4 + pixel</c>) as channels-last pixels: pixels 0–1 and 2–3, lanes <c>pixel·4 + filter</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<float> Pixels01, Vector256<float> Pixels23) PixelMajor(Vector256<float> filters01, Vector256<float> filters23)
+    {
+        // Per half: unpacking interleaves filter f with f + 2; the permute then puts each pixel's four filters together.
+        var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        if (Avx2.IsSupported)
+        {
+            return (Avx2.PermuteVar8x32(Avx.UnpackLow(filters01, filters23), order), Avx2.PermuteVar8x32(Avx.UnpackHigh(filters01, filters23), order));
+        }
+        Span<float> lanes = stackalloc float[16];
+        for (int p = 0; p < 4; p++)
+        {
+            for (int f = 0; f < 4; f++) lanes[p * 4 + f] = (f < 2 ? filters01 : filters23).GetElement((f % 2) * 4 + p);
+        }
+        return (Vector256.Create((ReadOnlySpan<float>)lanes[..8]), Vector256.Create((ReadOnlySpan<float>)lanes[8..]));
+    }
 }
