@@ -319,7 +319,8 @@ internal static class KernelEmitter
     /// <summary>
     /// With 16 vector registers (AVX2) a block of 4 filter vectors × 2 pixels loads 4 weight vectors for every 8 FMAs:
     /// the weights come from L2 at its full bandwidth and the FMA pipes wait (74% of peak on a 1×1 convolution with 128
-    /// KB of weights). 2 vectors × 6 pixels (12 accumulators, 2 weight registers, 1 broadcast: 15 of 16) loads 2 per 12.
+    /// KB of weights). 2 vectors × 6 pixels (12 accumulators, 2 weight registers, 1 broadcast: 15 of 16) loads 2 per 12
+    /// (MobileNet96's last 1×1 convolution on Zen 3: 123 → 101 µs, 91% of peak).
     /// </summary>
     private const int NarrowTileVectors = 2;
 
@@ -522,6 +523,7 @@ internal static class KernelEmitter
         // widens each pixel's int offset again (lea + movsxd per broadcast), 35 instructions per 12 FMAs on a 6-pixel
         // AVX2 tile, more than a 6-wide core issues in the 6 cycles the FMAs take. The 512-bit kernels keep int until
         // re-measured on an AVX-512 machine (their FMAs are twice as wide, so the same count of integer ops costs less).
+        // MobileNet96 on Zen 3: its 1×1 convolutions 101 / 99 / 102 → 95–99 / 96–97 / 99 µs, the pass 396 → 380 µs.
         string index = v.Registers == 16 ? "nint" : "int";
         w.Open(merged ? $"for ({index} c = 0; c < KernelW * Channels; c++)" : $"for ({index} c = 0; c < Channels; c++)");
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
@@ -656,7 +658,7 @@ internal static class KernelEmitter
     /// <summary>
     /// Whether a depthwise convolution walks down strips of columns instead of along rows: the input rows one output row
     /// reads are larger than L1. Only where measured so far (16-register widths, on Zen 3: MobileNet96's stride-2 layers
-    /// 20.2 → 15.6 and 9.2 → 7.2 µs); the 512-bit kernels keep row order until measured on an AVX-512 machine.
+    /// 20.2 → 17.7–19.0 and 9.2 → 7.8 µs in profiles); the 512-bit kernels keep row order until measured on an AVX-512 machine.
     /// </summary>
     private static bool DepthwiseInStrips(DepthwiseStep s, VectorWidth v)
         => v.Registers == 16 && s.OutH > 1 && 4L * s.KernelH * s.InRow * s.Channels > L1Bytes;
@@ -713,7 +715,8 @@ internal static class KernelEmitter
         if (s.DilationW != 1) return false;
         // Inputs are loaded just before their first use, so about KernelW of them are live at once (plus the
         // accumulators and one kernel row): 8 pixels fit AVX2's 16 registers too, and the shared loads run a stride-1
-        // 3×3 layer at 1 load per 2 FMAs instead of more than 1 per FMA (MobileNet96 on AVX2: 20.8 → see README).
+        // 3×3 layer at 1 load per 2 FMAs instead of more than 1 per FMA (MobileNet96 on AVX2, Zen 3: its
+        // three depthwise layers 20.8 / 21.5 / 9.8 → 17.6 / 20.2 / 9.2 µs in profiles).
         bool fits = vectors * pixels <= v.AccumulatorBudget && vectors * (pixels + s.KernelW) + 4 <= v.Registers;
         // (The 512-bit rule for one vector is unchanged: its code stays as measured on AVX-512.)
         return vectors == 1 ? pixels + span + 1 <= v.Registers - 2 || (v.Registers == 16 && fits) : fits;

@@ -230,7 +230,7 @@ internal static class SmallConvolutionEmitter
         bool shifted = unrolled && v.Lanes == 16;
         // Accumulators. Narrower than 512 bits there are 16 registers (AVX2): with the taps in a loop (one weight
         // register) twelve accumulators fit and cover the 4-cycle latency of two FMA pipes; eight leave room for the
-        // four unrolled taps' weights.
+        // four unrolled taps' weights (StridePaddingZoo's 4×4 convolution on Zen 3: 0.51 → 0.42 µs).
         int budget = v.Lanes == 16 ? 6 : unrolled ? 8 : 12;
         int chunk = Math.Min(groups, budget);              // vectors per row in one block
         int rows = Math.Max(1, Math.Min(budget / chunk, Math.Min(s.OutH, 4)));
@@ -495,7 +495,8 @@ internal static class SmallConvolutionEmitter
     /// 256-bit: four pixels at a time, each with one accumulator per two filters (lanes <c>filter·4 + channel</c>), the
     /// pixel's four channels broadcast to both halves. The channel sums of the four pixels come out of one unpack-and-add
     /// network (<c>SimdBlocks.SumBlocks</c>) and one transpose (<c>SimdBlocks.PixelMajor</c>), so the bias and the
-    /// activation are applied to whole vectors: per-pixel scalar sums and scalar tanh made small layers 2–3× slower.
+    /// activation are applied to whole vectors: per-pixel scalar sums and scalar tanh made small layers 2.4–3.4× slower
+    /// (StridePaddingZoo on Zen 3: 0.62 → 0.26 and 0.34 → 0.10 µs).
     /// </summary>
     private static void ChannelBlocks256(SourceWriter w, ChannelBlockConvolutionStep s, VectorWidth v)
     {
