@@ -19,9 +19,12 @@ internal static class KernelCaseAssert
         {
             var input = Enumerable.Range(0, network.InputSize).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
             var expected = NaiveReference.Run(spec, weights, input);
-            // Run twice: frame borders, scratch and per-row results live in reused workspace, so later calls must still be right.
-            network.Forward(instance, input);
+            // Run twice: frame borders, scratch and per-row results live in reused workspace, so later calls must still be
+            // right; and the same both times, so no call reads what an earlier one left there (a row read before it is
+            // written would see the previous call's value, right by accident on the second call).
+            var first = network.Forward(instance, input);
             var serial = network.Forward(instance, input);
+            Assert.Equal(first, serial);
             // Float rounding scales with the size of the summed terms, not of the result: where a value cancels to near
             // zero, its error is that of the layer's typical values. Winograd's WideKernel case reaches about 4, and there
             // the direct convolution misses a fixed 1e-5 as well (4 values, up to 1.6e-5 off), so the absolute bound
