@@ -54,6 +54,41 @@ public static class PassTimes
         return text.ToString();
     }
 
+    /// <summary>
+    /// CifarVgg, batch 1, on one thread and on two (<c>MaxDegreeOfParallelism = 2</c>), alternating in blocks like
+    /// <see cref="Build"/>: the split's speed-up pass by pass. On a shared VM a helper thread that the host deschedules
+    /// for a while stalls the fork-joins of a pass; means include those passes, the median shows the split itself.
+    /// </summary>
+    public static string BuildThreads()
+    {
+        ModelData data = ModelData.Load(Models.Get("cifar_vgg"));
+        var output = new float[CifarVgg.OutputSize];
+        var one = new CifarVgg(data.Parameters);
+        var two = new CifarVgg(data.Parameters) { MaxDegreeOfParallelism = 2 };
+        float[] input = data.Input;
+        Action serial = () => one.Forward(input, output), split = () => two.Forward(input, output);
+        PassesPerSample(serial);
+        PassesPerSample(split);
+        const int Samples = 1000;
+        var a = new List<double>(Samples);
+        var b = new List<double>(Samples);
+        for (int k = 0; k < Blocks; k++)
+        {
+            Time(serial, 1, Samples / Blocks, a);
+            Time(split, 1, Samples / Blocks, b);
+        }
+        double[] sa = [.. a.Order()], sb = [.. b.Order()];
+        var text = new StringBuilder();
+        text.AppendLine("CifarVgg batch 1 pass by pass, one thread and two alternating in 50 blocks (µs per pass; speed-up = one / two at the same percentile).");
+        text.AppendLine();
+        text.AppendLine("| threads | p25 | median | p75 | p90 | mean |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| 1 | {F(At(sa, 0.25))} | {F(At(sa, 0.5))} | {F(At(sa, 0.75))} | {F(At(sa, 0.9))} | {F(a.Average())} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| 2 | {F(At(sb, 0.25))} | {F(At(sb, 0.5))} | {F(At(sb, 0.75))} | {F(At(sb, 0.9))} | {F(b.Average())} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| speed-up | {At(sa, 0.25) / At(sb, 0.25):F2}× | {At(sa, 0.5) / At(sb, 0.5):F2}× | {At(sa, 0.75) / At(sb, 0.75):F2}× | {At(sa, 0.9) / At(sb, 0.9):F2}× | {a.Average() / b.Average():F2}× |");
+        return text.ToString();
+    }
+
     /// <summary>Warms the runtime up and returns how many passes make one sample of at least <see cref="MinimumSampleMicroseconds"/>.</summary>
     private static int PassesPerSample(Action pass)
     {

@@ -13,6 +13,7 @@ using ShapeGen.Benchmarks;
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --profile cifar --threads 2   the same with MaxDegreeOfParallelism = 2
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --filter '*Parallel*'  CifarVgg on 2 threads, fork-join cost
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --passes [model]       per-pass percentiles, ShapeGen and ORT alternating
+//   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --passes-threads       CifarVgg per pass on one thread and on two
 //   dotnet run -c Release --project tests/ShapeGen.Benchmarks -- --fork-join            fork-join latency percentiles only
 // Other arguments go to BenchmarkDotNet.
 
@@ -31,6 +32,13 @@ catch (Exception e)
 
 if (args.Contains("--verify"))
     return 0;
+
+if (args.Contains("--passes-threads"))
+{
+    Console.WriteLine();
+    Console.WriteLine(PassTimes.BuildThreads());
+    return 0;
+}
 
 // The passes table does not use the FMA peak: no need to measure it first.
 if (ModelsAfter("--passes") is { } passModels)
@@ -81,7 +89,10 @@ table += Environment.NewLine + LayerProfiles.Build(peak, m => benchmarked.Contai
 table += Environment.NewLine + PassTimes.Build(m => benchmarked.Contains(m.Case));
 // The parallel benchmark's network, layer by layer on two threads: which layers split, and how well.
 if (summaries.Any(s => s.BenchmarksCases.Any(c => c.Descriptor.Type == typeof(CifarVggParallelBenchmark))))
+{
     table += Environment.NewLine + LayerProfiles.Build(peak, m => m.Case == "cifar_vgg", threads: 2);
+    table += Environment.NewLine + PassTimes.BuildThreads();
+}
 string resultsDirectory = summaries[0].ResultsDirectoryPath;
 Directory.CreateDirectory(resultsDirectory);
 string tablePath = Path.Combine(resultsDirectory, "ShapeGen-vs-OnnxRuntime.md");

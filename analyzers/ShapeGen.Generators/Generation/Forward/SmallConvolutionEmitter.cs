@@ -513,8 +513,10 @@ internal static class SmallConvolutionEmitter
         // belong to the next pixels, which are stored later. Only where that would pass the end are lanes stored singly.
         bool WholeStore(int pixel) => (long)pixel * s.Filters + 4 <= (long)pixels * s.Filters;
 
-        void Quad(string start, int valid, bool inLoop)
+        // A quad starting at pixel `first` (written out), or at the loop's `q` (null).
+        void Quad(int? first, int valid)
         {
+            string start = first is int firstPixel ? I(firstPixel) : "q";
             for (int p = 0; p < 4; p++)
             {
                 // Pixels past the end (the last quad) repeat the last pixel: no read outside the image.
@@ -544,7 +546,7 @@ internal static class SmallConvolutionEmitter
             {
                 string piece = $"{V256}.{(p % 2 == 0 ? "GetLower" : "GetUpper")}({(p < 2 ? "y01" : "y23")})";
                 string offset = $"({start} + {p}) * Filters";
-                if (inLoop || WholeStore(int.Parse(start, CultureInfo.InvariantCulture) + p))
+                if (first is not int known || WholeStore(known + p))
                 {
                     w.Line($"{V128}.StoreUnsafe({piece}, ref destination, (nuint)({offset}));");
                 }
@@ -561,13 +563,13 @@ internal static class SmallConvolutionEmitter
         if (loopQuads > 0)
         {
             w.Open($"for (int q = 0; q < {I(loopQuads * 4)}; q += 4)");
-            Quad("q", 4, inLoop: true);
+            Quad(null, 4);
             w.Close();
         }
         for (int start = loopQuads * 4; start < pixels; start += 4)
         {
             w.Open("");
-            Quad(I(start), Math.Min(4, pixels - start), inLoop: false);
+            Quad(start, Math.Min(4, pixels - start));
             w.Close();
         }
     }
