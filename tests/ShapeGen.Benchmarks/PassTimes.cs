@@ -39,17 +39,9 @@ public static class PassTimes
             int oursPerSample = PassesPerSample(ours), theirsPerSample = PassesPerSample(theirs);
             // About a second of each at ~100 GFLOP/s, at least 500 samples.
             int samples = (int)Math.Clamp(1e11 / Math.Max(1, model.MultiplyAdds) / Math.Max(oursPerSample, theirsPerSample), 500, 100_000);
-            int block = Math.Max(1, samples / Blocks);
-            var a = new List<double>(samples);
-            var b = new List<double>(samples);
-            for (int k = 0; k < Blocks; k++)
-            {
-                Time(ours, oursPerSample, block, a);
-                Time(theirs, theirsPerSample, block, b);
-            }
-            double[] sa = [.. a.Order()], sb = [.. b.Order()];
+            var (a, b) = Alternate(ours, oursPerSample, theirs, theirsPerSample, Math.Max(1, samples / Blocks));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {model.Case} | {F(At(sa, 0.25))} | {F(At(sa, 0.5))} | {F(At(sa, 0.75))} | {F(a.Average())} | {F(At(sb, 0.25))} | {F(At(sb, 0.5))} | {F(At(sb, 0.75))} | {F(b.Average())} | {At(sb, 0.5) / At(sa, 0.5):F2}× | {b.Average() / a.Average():F2}× |");
+                $"| {model.Case} | {F(a.At(0.25))} | {F(a.At(0.5))} | {F(a.At(0.75))} | {F(a.Mean)} | {F(b.At(0.25))} | {F(b.At(0.5))} | {F(b.At(0.75))} | {F(b.Mean)} | {b.At(0.5) / a.At(0.5):F2}× | {b.Mean / a.Mean:F2}× |");
         }
         return text.ToString();
     }
@@ -70,23 +62,35 @@ public static class PassTimes
         PassesPerSample(serial);
         PassesPerSample(split);
         const int Samples = 1000;
-        var a = new List<double>(Samples);
-        var b = new List<double>(Samples);
-        for (int k = 0; k < Blocks; k++)
-        {
-            Time(serial, 1, Samples / Blocks, a);
-            Time(split, 1, Samples / Blocks, b);
-        }
-        double[] sa = [.. a.Order()], sb = [.. b.Order()];
+        var (a, b) = Alternate(serial, 1, split, 1, Samples / Blocks);
         var text = new StringBuilder();
         text.AppendLine("CifarVgg batch 1 pass by pass, one thread and two alternating in 50 blocks (µs per pass; speed-up = one / two at the same percentile).");
         text.AppendLine();
         text.AppendLine("| threads | p25 | median | p75 | p90 | mean |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 1 | {F(At(sa, 0.25))} | {F(At(sa, 0.5))} | {F(At(sa, 0.75))} | {F(At(sa, 0.9))} | {F(a.Average())} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| 2 | {F(At(sb, 0.25))} | {F(At(sb, 0.5))} | {F(At(sb, 0.75))} | {F(At(sb, 0.9))} | {F(b.Average())} |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| speed-up | {At(sa, 0.25) / At(sb, 0.25):F2}× | {At(sa, 0.5) / At(sb, 0.5):F2}× | {At(sa, 0.75) / At(sb, 0.75):F2}× | {At(sa, 0.9) / At(sb, 0.9):F2}× | {a.Average() / b.Average():F2}× |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| 1 | {F(a.At(0.25))} | {F(a.At(0.5))} | {F(a.At(0.75))} | {F(a.At(0.9))} | {F(a.Mean)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| 2 | {F(b.At(0.25))} | {F(b.At(0.5))} | {F(b.At(0.75))} | {F(b.At(0.9))} | {F(b.Mean)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| speed-up | {a.At(0.25) / b.At(0.25):F2}× | {a.At(0.5) / b.At(0.5):F2}× | {a.At(0.75) / b.At(0.75):F2}× | {a.At(0.9) / b.At(0.9):F2}× | {a.Mean / b.Mean:F2}× |");
         return text.ToString();
+    }
+
+    /// <summary>One side's per-pass times, sorted, and their mean.</summary>
+    private sealed record PassSamples(double[] Sorted, double Mean)
+    {
+        public double At(double quantile) => Sorted[Math.Min(Sorted.Length - 1, (int)(quantile * Sorted.Length))];
+    }
+
+    /// <summary><paramref name="first"/> and <paramref name="second"/> timed in <see cref="Blocks"/> alternating blocks of <paramref name="block"/> samples each.</summary>
+    private static (PassSamples First, PassSamples Second) Alternate(Action first, int firstPerSample, Action second, int secondPerSample, int block)
+    {
+        var a = new List<double>(Blocks * block);
+        var b = new List<double>(Blocks * block);
+        for (int k = 0; k < Blocks; k++)
+        {
+            Time(first, firstPerSample, block, a);
+            Time(second, secondPerSample, block, b);
+        }
+        return (new PassSamples([.. a.Order()], a.Average()), new PassSamples([.. b.Order()], b.Average()));
     }
 
     /// <summary>Warms the runtime up and returns how many passes make one sample of at least <see cref="MinimumSampleMicroseconds"/>.</summary>
@@ -109,8 +113,6 @@ public static class PassTimes
             into.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / passesPerSample);
         }
     }
-
-    private static double At(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
     private static string F(double microseconds) => microseconds.ToString(microseconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture);
 }

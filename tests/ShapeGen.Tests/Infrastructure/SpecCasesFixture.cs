@@ -4,7 +4,7 @@ namespace ShapeGen.Tests.Infrastructure;
 
 /// <summary>
 /// A test class's spec cases compiled once, into one assembly, as classes named after the cases: the class fixture of
-/// the kernel test classes (Winograd, small convolutions, in-place padding, row pooling, paired depthwise).
+/// the kernel test classes (Winograd, small convolutions, in-place padding, row pooling, paired depthwise, narrow kernels).
 /// </summary>
 public abstract class SpecCasesFixture : IDisposable
 {
