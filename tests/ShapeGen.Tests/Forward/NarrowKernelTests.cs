@@ -11,8 +11,8 @@ public sealed class NarrowKernelFixture() : SpecCasesFixture("NarrowKernel.Netwo
 
 /// <summary>
 /// Schedules only the 16-register widths (AVX2, SSE) use: depthwise layers walking down strips of columns when their
-/// input rows exceed L1, and a 1×1 convolution whose output exceeds L2 run in bands of rows with the depthwise layer
-/// after it. Against the naive (double) reference, serial and split over threads (several threads run the plain
+/// input rows exceed L1, depthwise kernel rows spelled out (up to 3) instead of looped, and a 1×1 convolution whose
+/// output exceeds L2 run in bands of rows with the depthwise layer after it. Against the naive (double) reference, serial and split over threads (several threads run the plain
 /// order, one thread the bands, so the bit-equality checks the two schedules against each other). On an AVX-512 machine
 /// these kernels run in test.sh's 256- and 128-bit passes.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class NarrowKernelTests : IClassFixture<NarrowKernelFixture>
     {
         string source = _fixture.GeneratedSource(name);
         var (strips, bands, _) = Cases[name];
-        string Method(string pattern) => Regex.Match(source, pattern + @"\(.*?\n        }\n", RegexOptions.Singleline).Value;
+        string Method(string pattern) => GeneratedMethod(source, pattern);
         string depthwise256 = Method(@"private static void Step\d+_Depthwise_256");
         string depthwise512 = Method(@"private static void Step\d+_Depthwise_512");
         Assert.NotEmpty(depthwise256);
@@ -67,6 +67,26 @@ public sealed class NarrowKernelTests : IClassFixture<NarrowKernelFixture>
         // The profiled pass runs the same schedule as Forward.
         Assert.Equal(bands, Method("private static void Profile256").Contains("in bands of rows", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void The_256_bit_depthwise_code_spells_out_kernel_rows_up_to_3_and_the_512_bit_code_loops_over_them(string name)
+    {
+        string source = _fixture.GeneratedSource(name);
+        int kernelRows = Spec(name).GetProperty("layers").EnumerateArray()
+            .Single(layer => layer.GetProperty("type").GetString() == "DepthwiseConv2D").GetProperty("kernel").GetInt32();
+        string depthwise256 = GeneratedMethod(source, @"private static void Step\d+_Depthwise_256");
+        string depthwise512 = GeneratedMethod(source, @"private static void Step\d+_Depthwise_512");
+        bool spelledOut = kernelRows <= 3;
+        Assert.Equal(spelledOut, depthwise256.Contains($"// kernel row {kernelRows - 1}", StringComparison.Ordinal));
+        Assert.Equal(spelledOut, depthwise256.Contains("nint c = ", StringComparison.Ordinal));
+        Assert.DoesNotContain("// kernel row", depthwise512, StringComparison.Ordinal);
+        Assert.DoesNotContain("nint c = ", depthwise512, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of the first generated method whose declaration matches <paramref name="pattern"/>, up to its closing brace.</summary>
+    private static string GeneratedMethod(string source, string pattern)
+        => Regex.Match(source, pattern + @"\(.*?\n        }\n", RegexOptions.Singleline).Value;
 
     [Fact]
     public void Bands_are_refused_when_a_depthwise_row_would_overwrite_convolution_input_still_to_be_read()
