@@ -466,7 +466,11 @@ internal static class KernelEmitter
         }
         else if (fullChunks > 1)
         {
-            w.Open($"for (int f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
+            // A native-int filter index on 16-register widths, as the channel index in ConvolutionChunk: the bias loads and
+            // the stores of every pixel are then [output + 4·f0 + constant], not an int offset widened again (lea + movsxd)
+            // for each (MobileNet96 on Zen 3: its stem 42.1 → 41.3 µs, the pass 374 → 371 µs alternating with ONNX Runtime).
+            string index = v.Registers == 16 ? "nint" : "int";
+            w.Open($"for ({index} f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
             ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters, edge: edge);
             w.Close();
         }
