@@ -451,6 +451,17 @@ internal static class KernelEmitter
         EdgeBlocks(trailStart, s.OutW);
     }
 
+    /// <summary>
+    /// The type of a convolution's channel and filter indices. Native int on 16-register widths, so that every broadcast
+    /// address is [x + 4·c + constant] and every bias load and store [output + 4·f0 + constant]: with an int index the
+    /// JIT widens each pixel's int offset again (lea + movsxd per broadcast), 35 instructions per 12 FMAs on a 6-pixel
+    /// AVX2 tile, more than a 6-wide core issues in the 6 cycles the FMAs take. MobileNet96 on Zen 3: the channel index
+    /// took its 1×1 convolutions 101 / 99 / 102 → 95–99 / 96–97 / 99 µs (the pass 396 → 380 µs), the filter index its
+    /// stem 42.1 → 41.3 µs (the pass 374 → 371 µs, alternating with ONNX Runtime). The 512-bit kernels keep int until
+    /// re-measured on an AVX-512 machine (their FMAs are twice as wide, so the same count of integer ops costs less).
+    /// </summary>
+    private static string IndexType(VectorWidth v) => v.Registers == 16 ? "nint" : "int";
+
     /// <summary><paramref name="pixels"/> consecutive output pixels, all output channels, in chunks of up to <paramref name="perChunk"/> vectors.</summary>
     private static void ConvolutionBlock(SourceWriter w, ConvolutionStep s, VectorWidth v, int pixels, int perChunk, EdgeBlock? edge)
     {
@@ -466,11 +477,7 @@ internal static class KernelEmitter
         }
         else if (fullChunks > 1)
         {
-            // A native-int filter index on 16-register widths, as the channel index in ConvolutionChunk: the bias loads and
-            // the stores of every pixel are then [output + 4·f0 + constant], not an int offset widened again (lea + movsxd)
-            // for each (MobileNet96 on Zen 3: its stem 42.1 → 41.3 µs, the pass 374 → 371 µs alternating with ONNX Runtime).
-            string index = v.Registers == 16 ? "nint" : "int";
-            w.Open($"for ({index} f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
+            w.Open($"for ({IndexType(v)} f0 = 0; f0 < {fullChunks * chunkFloats}; f0 += {chunkFloats})");
             ConvolutionChunk(w, s, v, pixels, perChunk, s.Filters, edge: edge);
             w.Close();
         }
@@ -523,12 +530,7 @@ internal static class KernelEmitter
             w.Line($"ref float x = ref {At("input", merged ? "ky * DilationH * InRow * Channels" : "(ky * DilationH * InRow + kx * DilationW) * Channels")};");
         }
         w.Line($"ref float k = ref {At("kernel", $"{WeightBlockStart(s)} + ({tap}) * Channels * RowStride")};");
-        // A native-int channel index lets every broadcast address be [x + 4·c + constant]: with an int index the JIT
-        // widens each pixel's int offset again (lea + movsxd per broadcast), 35 instructions per 12 FMAs on a 6-pixel
-        // AVX2 tile, more than a 6-wide core issues in the 6 cycles the FMAs take. The 512-bit kernels keep int until
-        // re-measured on an AVX-512 machine (their FMAs are twice as wide, so the same count of integer ops costs less).
-        // MobileNet96 on Zen 3: its 1×1 convolutions 101 / 99 / 102 → 95–99 / 96–97 / 99 µs, the pass 396 → 380 µs.
-        string index = v.Registers == 16 ? "nint" : "int";
+        string index = IndexType(v);
         w.Open(merged ? $"for ({index} c = 0; c < KernelW * Channels; c++)" : $"for ({index} c = 0; c < Channels; c++)");
         for (int j = 0; j < vectors; j++) w.Line($"var w{j} = {Load(v, "k", I(j * v.Lanes))};");
         for (int p = 0; p < pixels; p++)
@@ -730,8 +732,8 @@ internal static class KernelEmitter
     /// Whether a depthwise block spells out each of its kernel rows instead of looping over them (with shared input loads
     /// and at most 3 kernel rows): every load is then [x + constant] from references set once per channel vector, where
     /// the loop recomputed 4 kernel and input addresses per row with int arithmetic and sign extensions (about 20 integer
-    /// instructions beside 24 FMAs, more than a 6-wide core issues in the 12 cycles those FMAs take). Same taps, same
-    /// order, same sums. Only where measured (16-register widths, Zen 3: MobileNet96's depthwise layers 17.2 / 13.9 / 8.0
+    /// instructions beside 24 FMAs and their loads: close to the 72 a 6-wide core issues in the 12 cycles those FMAs take).
+    /// Same taps, same order, same sums. Only where measured (16-register widths, Zen 3: MobileNet96's depthwise layers 17.2 / 13.9 / 8.0
     /// → 15.2 / 13.0 / 7.3 µs in profiles, the pass 377 → 374 µs); the 512-bit kernels keep the loop until measured on an
     /// AVX-512 machine.
     /// </summary>
