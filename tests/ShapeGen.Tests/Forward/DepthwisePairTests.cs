@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ShapeGen.Tests.Infrastructure;
 
 namespace ShapeGen.Tests.Forward;
@@ -48,7 +47,7 @@ public sealed class DepthwisePairTests : IClassFixture<DepthwisePairFixture>
     public void Channels_run_in_pairs_of_vectors_where_the_registers_allow(string name)
     {
         string source = _fixture.GeneratedSource(name);
-        string kernel = Regex.Match(source, @"private static void Step\d+_Depthwise_512\(.*?\n        }\n", RegexOptions.Singleline).Value;
+        string kernel = GeneratedMethods.First(source, @"private static void Step\d+_Depthwise_512");
         Assert.NotEmpty(kernel);
         var (pairEnd, vectorEnd, _) = Cases[name];
         Assert.Equal(pairEnd > 0, kernel.Contains($"for (int c = 0; c < {pairEnd}; c += 32)", StringComparison.Ordinal));

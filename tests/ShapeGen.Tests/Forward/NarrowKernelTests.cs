@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ShapeGen.Generators.Engine;
 using ShapeGen.Generators.Generation.Forward;
 using ShapeGen.Tests.Infrastructure;
@@ -55,7 +54,7 @@ public sealed class NarrowKernelTests : IClassFixture<NarrowKernelFixture>
     {
         string source = _fixture.GeneratedSource(name);
         var (strips, bands, _) = Cases[name];
-        string Method(string pattern) => GeneratedMethod(source, pattern);
+        string Method(string pattern) => GeneratedMethods.First(source, pattern);
         string depthwise256 = Method(@"private static void Step\d+_Depthwise_256");
         string depthwise512 = Method(@"private static void Step\d+_Depthwise_512");
         Assert.NotEmpty(depthwise256);
@@ -75,18 +74,14 @@ public sealed class NarrowKernelTests : IClassFixture<NarrowKernelFixture>
         string source = _fixture.GeneratedSource(name);
         int kernelRows = Spec(name).GetProperty("layers").EnumerateArray()
             .Single(layer => layer.GetProperty("type").GetString() == "DepthwiseConv2D").GetProperty("kernel").GetInt32();
-        string depthwise256 = GeneratedMethod(source, @"private static void Step\d+_Depthwise_256");
-        string depthwise512 = GeneratedMethod(source, @"private static void Step\d+_Depthwise_512");
+        string depthwise256 = GeneratedMethods.First(source, @"private static void Step\d+_Depthwise_256");
+        string depthwise512 = GeneratedMethods.First(source, @"private static void Step\d+_Depthwise_512");
         bool spelledOut = kernelRows <= 3;
         Assert.Equal(spelledOut, depthwise256.Contains($"// kernel row {kernelRows - 1}", StringComparison.Ordinal));
         Assert.Equal(spelledOut, depthwise256.Contains("nint c = ", StringComparison.Ordinal));
         Assert.DoesNotContain("// kernel row", depthwise512, StringComparison.Ordinal);
         Assert.DoesNotContain("nint c = ", depthwise512, StringComparison.Ordinal);
     }
-
-    /// <summary>The text of the first generated method whose declaration matches <paramref name="pattern"/>, up to its closing brace.</summary>
-    private static string GeneratedMethod(string source, string pattern)
-        => Regex.Match(source, pattern + @"\(.*?\n        }\n", RegexOptions.Singleline).Value;
 
     [Fact]
     public void Bands_are_refused_when_a_depthwise_row_would_overwrite_convolution_input_still_to_be_read()

@@ -69,7 +69,7 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
         string source = _fixture.GeneratedSource("ValidBatchNorm");
         static int Constant(string text, string name) => int.Parse(Regex.Match(text, $@"const int {name} = (\d+);").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int inputBuffer = Constant(source, "WinogradProductsOffset") - Constant(source, "WinogradInputOffset");
-        var kernels = Regex.Matches(source, @"private static void Step\d+_Winograd_512\(.*?\n        }\n", RegexOptions.Singleline).Select(m => m.Value).ToArray();
+        var kernels = GeneratedMethods.All(source, @"private static void Step\d+_Winograd_512");
         Assert.Equal(2, kernels.Length);
         Assert.NotEqual(Constant(kernels[0], "TileRows"), Constant(kernels[1], "TileRows"));
         foreach (var kernel in kernels)
