@@ -79,6 +79,12 @@ internal sealed record ConvolutionStep(
     /// <summary>Output channels per contiguous weight block, or 0 when the kernel is one <c>[rows][FPad]</c> matrix.</summary>
     public int FilterBlock { get; init; }
 
+    /// <summary>
+    /// Set when the weights are stored in blocks of the running vector width's filter chunk rather than a fixed
+    /// <see cref="FilterBlock"/> (which is then the widest width's chunk): see <see cref="KernelEmitter.ForWidth"/>.
+    /// </summary>
+    public bool BlocksPerChunk { get; init; }
+
     /// <summary>Floats between one kernel row (one input channel of one tap) and the next, inside a block.</summary>
     public int RowStride => FilterBlock > 0 ? FilterBlock : PaddedFilters;
 
@@ -152,7 +158,10 @@ internal sealed record WinogradStep(
     /// <inheritdoc cref="InputRowSpacing"/>
     public long ProductsRowSpacing { get; init; }
 
-    /// <summary>Output channels per contiguous weight block of each position's matrix, or 0 for one <c>[Channels][FPad]</c> matrix.</summary>
+    /// <summary>
+    /// Output channels per contiguous weight block of each position's matrix for the widest vector width, or 0 for one
+    /// <c>[Channels][FPad]</c> matrix. Narrower widths keep blocks of their own filter chunk (<see cref="WinogradEmitter.ChunkFilters"/>).
+    /// </summary>
     public int FilterBlock { get; init; }
 
     /// <summary>Rows of tiles transformed, multiplied and transformed back together, so their scratch stays in L2.</summary>

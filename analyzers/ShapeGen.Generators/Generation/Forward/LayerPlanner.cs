@@ -197,11 +197,38 @@ internal static class LayerPlanner
         // Wide layers over several pixels keep each block of output channels' weights contiguous: the kernel works on one
         // block at a time and then streams its weights in order. A Dense layer that threads split by filters keeps each
         // part contiguous: a thread streaming every other half-row of the weights makes the prefetchers fetch all of them.
-        int filterBlock = (long)outH * outW > 1 ? FilterBlock(padded)
-            : ParallelSplit.FilterParts(step) is not null ? ParallelSplit.FilterPartSize : 0;
-        if (filterBlock > 0)
-            c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
-        c.Add(step with { FilterBlock = filterBlock });
+        if ((long)outH * outW > 1 && FilterBlock(padded) > 0)
+        {
+            // Each vector width's kernel works on its own chunk of filters: blocks of that chunk (KernelEmitter.ForWidth).
+            step = step with { FilterBlock = FilterBlock(padded), BlocksPerChunk = true };
+            c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {PerWidthBlock(v => KernelEmitter.ForWidth(step, v).FilterBlock, out string sizes)}); // {c.Layer.Name} kernel in blocks of {sizes} filters");
+        }
+        else
+        {
+            int filterBlock = (long)outH * outW == 1 && ParallelSplit.FilterParts(step) is not null ? ParallelSplit.FilterPartSize : 0;
+            if (filterBlock > 0)
+                c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
+            step = step with { FilterBlock = filterBlock };
+        }
+        c.Add(step);
+    }
+
+    /// <summary>
+    /// The block size argument for weights kept in blocks of each vector width's filter chunk: a constant when every
+    /// width agrees, else a choice in the order <c>Run</c> dispatches (the widest accelerated width first).
+    /// </summary>
+    internal static string PerWidthBlock(Func<VectorWidth, int> blockFor, out string sizes)
+    {
+        int[] blocks = VectorWidth.All.Select(blockFor).ToArray();
+        if (blocks.All(b => b == blocks[0]))
+        {
+            sizes = blocks[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return sizes;
+        }
+        sizes = string.Join(" / ", VectorWidth.All.Select((v, i) => $"{blocks[i]} ({v.Bits}-bit)"));
+        var choice = new System.Text.StringBuilder();
+        for (int i = 0; i < blocks.Length - 1; i++) choice.Append($"{VectorWidth.All[i].Static}.IsHardwareAccelerated ? {blocks[i]} : ");
+        return choice.Append(blocks[blocks.Length - 1]).ToString();
     }
 
     private static void AddDepthwise(PlanContext c, int inRow, int channels, int outH, int outW, WindowGeometry g, long kernelParameters,

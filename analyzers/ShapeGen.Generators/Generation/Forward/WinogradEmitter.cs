@@ -126,7 +126,7 @@ internal static class WinogradEmitter
     /// </summary>
     public static void WriteProducts(SourceWriter w, WinogradStep s, VectorWidth v, string name)
     {
-        var gemm = Products(s);
+        var gemm = Products(s, v);
         int vectors = Vectors(s, v);
         int tiles = TilesPerBlock(s, v);
         w.Line($"/// <summary>{CSharpLiterals.XmlEscape(s.LayerName)}: one position's products of a band of tiles (Winograd F(2×2, 3×3)).</summary>");
@@ -176,12 +176,18 @@ internal static class WinogradEmitter
     /// <summary>Tiles per register block: as many as the accumulator budget allows.</summary>
     public static int TilesPerBlock(WinogradStep s, VectorWidth v) => Math.Max(1, v.AccumulatorBudget / Vectors(s, v));
 
+    /// <summary>
+    /// Filters per weight block of each position's matrix for <paramref name="v"/>'s kernel: its chunk, so a chunk
+    /// streams whole cache lines (as <see cref="KernelEmitter.ForWidth"/> for convolutions), or 0 for one matrix.
+    /// </summary>
+    public static int ChunkFilters(WinogradStep s, VectorWidth v) => s.FilterBlock > 0 ? Vectors(s, v) * v.Lanes : 0;
+
     /// <summary>One position's product as a 1×1 convolution: tiles are its pixels, the position's matrix its kernel.</summary>
-    private static ConvolutionStep Products(WinogradStep s) => new(
+    private static ConvolutionStep Products(WinogradStep s, VectorWidth v) => new(
         InRow: s.Tiles, Channels: s.Channels, OutH: 1, OutW: s.Tiles, Filters: s.Filters, PaddedFilters: s.PaddedFilters,
         KernelH: 1, KernelW: 1, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, KernelOffset: 0, BiasOffset: 0)
     {
-        FilterBlock = s.FilterBlock,
+        FilterBlock = ChunkFilters(s, v),
     };
 
     private static string I(long value) => KernelEmitter.I(value);

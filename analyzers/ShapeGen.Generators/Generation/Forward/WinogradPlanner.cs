@@ -72,15 +72,16 @@ internal static class WinogradPlanner
         c.Plan.PackingStatements.Add($"{Packing}.WinogradKernel({c.Parameters(0, 9L * channels * filters)}, packed.Slice({kernelOffset}, {WinogradStep.Positions * matrix}), {channels}, {filters}, {padded}); // {name} kernel, Winograd-transformed");
         if (useBias)
             c.Plan.PackingStatements.Add($"{c.Parameters(9L * channels * filters, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {name} bias");
-        int filterBlock = LayerPlanner.FilterBlock(padded);
-        if (filterBlock > 0)
-            c.Plan.LayoutStatements.Add($"for (int position = 0; position < {WinogradStep.Positions}; position++) {Packing}.BlockColumns(packed.Slice({kernelOffset} + position * {matrix}, {matrix}), {channels}, {padded}, {filterBlock}); // {name} kernel in blocks of {filterBlock} filters");
-
         var step = new WinogradStep(inRow, channels, outH, outW, filters, padded, kernelOffset, biasOffset)
         {
             Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis,
-            FilterBlock = filterBlock, BandRows = BandRows((outH + 1) / 2, (outW + 1) / 2, channels, filters),
+            FilterBlock = LayerPlanner.FilterBlock(padded), BandRows = BandRows((outH + 1) / 2, (outW + 1) / 2, channels, filters),
         };
+        if (step.FilterBlock > 0)
+        {
+            string block = LayerPlanner.PerWidthBlock(v => WinogradEmitter.ChunkFilters(step, v), out string sizes);
+            c.Plan.LayoutStatements.Add($"for (int position = 0; position < {WinogradStep.Positions}; position++) {Packing}.BlockColumns(packed.Slice({kernelOffset} + position * {matrix}, {matrix}), {channels}, {padded}, {block}); // {name} kernel in blocks of {sizes} filters");
+        }
         c.Plan.RequireBuffer(Buffers.WinogradInput, step.TileRows * step.InputRowFloats);
         c.Plan.RequireBuffer(Buffers.WinogradProducts, step.TileRows * step.ProductsRowFloats);
         c.Add(step);
