@@ -165,8 +165,9 @@ internal static class LayerPlanner
     }
 
     /// <summary>
-    /// Output channels per weight block: the widest chunk a convolution kernel accumulates at once (4 × 16 lanes), which
-    /// the narrower vector widths' chunks (32, 16 floats) divide, so no chunk straddles two blocks.
+    /// Output channels per weight block for the widest vector width: the chunk its convolution kernel accumulates at
+    /// once (4 × 16 lanes). Whether a layer is blocked at all is decided on it; the narrower widths then use blocks of
+    /// their own chunks (16 to 32 filters for AVX2, see <see cref="KernelEmitter.ForWidth"/>), which divide it.
     /// </summary>
     internal const int ConvolutionFilterBlock = 64;
 
@@ -194,12 +195,12 @@ internal static class LayerPlanner
             c.Plan.PackingStatements.Add($"{c.Parameters(kernelParameters + kernelCount, filters)}.CopyTo(packed.Slice({biasOffset}, {filters})); // {c.Layer.Name} bias");
         var step = new ConvolutionStep(inRow, channels, outH, outW, filters, padded, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.DilationH, g.DilationW,
             kernelOffset, biasOffset) { Activation = activation, OutputElements = (long)outH * outW * filters, LastAxis = lastAxis, Border = border };
-        // Wide layers over several pixels keep each block of output channels' weights contiguous: the kernel works on one
-        // block at a time and then streams its weights in order. A Dense layer that threads split by filters keeps each
+        // Wide layers over several pixels keep each chunk of output channels' weights contiguous: the kernel works on one
+        // chunk at a time and streams its weights in order, and each vector width has its own chunk, so the constructor
+        // packs for the width that runs (KernelEmitter.ForWidth). A Dense layer that threads split by filters keeps each
         // part contiguous: a thread streaming every other half-row of the weights makes the prefetchers fetch all of them.
         if ((long)outH * outW > 1 && FilterBlock(padded) > 0)
         {
-            // Each vector width's kernel works on its own chunk of filters: blocks of that chunk (KernelEmitter.ForWidth).
             step = step with { FilterBlock = FilterBlock(padded), BlocksPerChunk = true };
             c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {PerWidthBlock(v => KernelEmitter.ForWidth(step, v).FilterBlock, out string sizes)}); // {c.Layer.Name} kernel in blocks of {sizes} filters");
         }
