@@ -8,7 +8,7 @@ namespace ShapeGen.Tests.Forward;
 public sealed class WeightBlockFixture() : SpecCasesFixture("WeightBlock.Networks", "ShapeGen.WeightBlockNetworks", WeightBlockTests.Cases.Keys, WeightBlockTests.Spec);
 
 /// <summary>
-/// A wide convolution (more than 64 output channels, a multiple of 64 after padding) keeps its weights in blocks of the
+/// A wide convolution (a multiple of 64 output channels after padding) keeps its weights in blocks of the
 /// filter chunk the running vector width's kernel accumulates at once, so each chunk streams whole cache lines: the
 /// constructor picks the block by the width <c>Run</c> dispatches to, and each width's kernel reads that layout. Against
 /// the naive (double) reference serial and split; on an AVX-512 machine test.sh's 256- and 128-bit passes run the
@@ -25,6 +25,8 @@ public sealed class WeightBlockTests : IClassFixture<WeightBlockFixture>
     {
         // Rows of 12 pixels: the 16-register widths' 6-pixel tile of 2 vectors (16 and 8 filters).
         ["Pointwise"] = ("Convolution", [64, 16, 8], """{"input": [6, 12, 24], "layers": [{"type": "Conv2D", "filters": 192, "kernel": 1, "activation": "relu"}]}"""),
+        // 64 filters: one block is the whole matrix for the 512-bit kernel; the narrower widths still get theirs.
+        ["OneWideBlock"] = ("Convolution", [64, 16, 8], """{"input": [7, 12, 8], "layers": [{"type": "Conv2D", "filters": 64, "kernel": 1, "activation": "relu6"}]}"""),
         // 120 filters padded to 128: seven 16-filter chunks and a tail of 8 inside the eighth block.
         ["FilterTail"] = ("Convolution", [64, 16, 8], """{"input": [5, 7, 16], "layers": [{"type": "Conv2D", "filters": 120, "kernel": 1, "useBias": false}, {"type": "BatchNormalization"}, {"type": "ReLU"}]}"""),
         // Rows of 4 pixels, too short for the 6-pixel tile: chunks of 4 vectors (32 and 16 filters), 3×3 taps.

@@ -171,9 +171,13 @@ internal static class LayerPlanner
     /// </summary>
     internal const int ConvolutionFilterBlock = 64;
 
-    /// <summary>The weight block for a kernel over several pixels with <paramref name="paddedFilters"/> columns: 0 (one matrix) unless there are several whole blocks.</summary>
+    /// <summary>
+    /// The widest width's weight block for a kernel over several pixels with <paramref name="paddedFilters"/> columns: 0
+    /// (one matrix) unless they are whole blocks. One block (64 filters) is the plain matrix for the 512-bit kernel, but
+    /// the narrower widths' chunks still get blocks of their own.
+    /// </summary>
     internal static int FilterBlock(int paddedFilters)
-        => paddedFilters > ConvolutionFilterBlock && paddedFilters % ConvolutionFilterBlock == 0 ? ConvolutionFilterBlock : 0;
+        => paddedFilters % ConvolutionFilterBlock == 0 ? ConvolutionFilterBlock : 0;
 
     /// <summary>
     /// Whether the general convolution kernel can add this layer's zero border itself (<see cref="InputBorder"/>): it
