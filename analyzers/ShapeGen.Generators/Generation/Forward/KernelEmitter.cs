@@ -316,7 +316,7 @@ internal static class KernelEmitter
     /// each of that width's filter chunks in a block of its own (the constructor packs by the running width), so a chunk
     /// streams its weights in order: one whole cache line per input channel and tap. Blocks of the widest chunk (64
     /// filters) made the 16-register kernel's 16-filter chunk read every fourth line of its block: MobileNet96's last
-    /// two 1×1 convolutions on Zen 3 (AVX2) 99.4 / 97.6 → 93.8 / 94.9 µs, the pass 377 → 369 µs.
+    /// two 1×1 convolutions on Zen 3 (AVX2) 99.4 / 97.4 → 93.8 / 94.6 µs, the pass 372 → 364 µs.
     /// </summary>
     internal static ConvolutionStep ForWidth(ConvolutionStep s, VectorWidth v)
         => s.BlocksPerChunk ? s with { FilterBlock = ChunkVectors(s, v) * v.Lanes } : s;

@@ -172,8 +172,8 @@ internal static class WinogradEmitter
 
     /// <summary>
     /// Filter vectors per products chunk: 4, as in the convolution kernel with 32 registers (Filters is a multiple of
-    /// 64). The 16-register convolution tile (2 vectors × 6 pixels) measured no better here: CifarVgg's 64-filter layer
-    /// re-reads its band's transformed tiles for twice as many chunks (421 → 438 µs on Zen 3, others 2–7% faster).
+    /// 64). The 16-register convolution tile (2 vectors × 6 tiles) was mixed here on Zen 3: three of CifarVgg's layers
+    /// 3–7% faster, the 64- and 256-filter ones 2–4% slower (twice the chunks, each re-reading the band's tiles).
     /// </summary>
     private static int Vectors(WinogradStep s, VectorWidth v) => Math.Min(s.Filters / v.Lanes, 4);
 
