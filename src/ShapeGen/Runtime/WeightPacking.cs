@@ -30,6 +30,7 @@ public static class WeightPacking
     {
         if (block <= 0 || columns % block != 0) throw new ArgumentException($"{columns} columns do not split into blocks of {block}.", nameof(block));
         if (matrix.Length < (long)rows * columns) throw new ArgumentException("The matrix is shorter than rows × columns.", nameof(matrix));
+        if (block == columns) return; // one block is the matrix as it is (the widest kernel's chunk of a 64-filter layer)
         float[] copy = matrix.Slice(0, rows * columns).ToArray();
         int blocks = columns / block;
         for (int b = 0; b < blocks; b++)
