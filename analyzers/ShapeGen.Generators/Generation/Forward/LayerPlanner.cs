@@ -203,17 +203,13 @@ internal static class LayerPlanner
         // chunk at a time and streams its weights in order, and each vector width has its own chunk, so the constructor
         // packs for the width that runs (KernelEmitter.ForWidth). A Dense layer that threads split by filters keeps each
         // part contiguous: a thread streaming every other half-row of the weights makes the prefetchers fetch all of them.
-        if ((long)outH * outW > 1 && FilterBlock(padded) > 0)
+        step = (long)outH * outW > 1 && FilterBlock(padded) > 0
+            ? step with { FilterBlock = FilterBlock(padded), BlocksPerChunk = true }
+            : step with { FilterBlock = (long)outH * outW == 1 && ParallelSplit.FilterParts(step) is not null ? ParallelSplit.FilterPartSize : 0 };
+        if (step.FilterBlock > 0)
         {
-            step = step with { FilterBlock = FilterBlock(padded), BlocksPerChunk = true };
-            c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {PerWidthBlock(v => KernelEmitter.ForWidth(step, v).FilterBlock, out string sizes)}); // {c.Layer.Name} kernel in blocks of {sizes} filters");
-        }
-        else
-        {
-            int filterBlock = (long)outH * outW == 1 && ParallelSplit.FilterParts(step) is not null ? ParallelSplit.FilterPartSize : 0;
-            if (filterBlock > 0)
-                c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {filterBlock}); // {c.Layer.Name} kernel in blocks of {filterBlock} filters");
-            step = step with { FilterBlock = filterBlock };
+            var blocked = step;
+            c.Plan.LayoutStatements.Add($"{Packing}.BlockColumns(packed.Slice({kernelOffset}, {rows * padded}), {rows}, {padded}, {PerWidthBlock(v => KernelEmitter.ForWidth(blocked, v).FilterBlock, out string sizes)}); // {c.Layer.Name} kernel in blocks of {sizes} filters");
         }
         c.Add(step);
     }
