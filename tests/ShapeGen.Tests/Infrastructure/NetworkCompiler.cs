@@ -69,8 +69,9 @@ public sealed class NetworkCompiler : IDisposable
 
         // Emitting binds everything once and reports every diagnostic: no separate GetDiagnostics pass.
         using var pe = new MemoryStream();
-        var emit = run.Output.Emit(pe);
-        var generated = new HashSet<SyntaxTree>(run.GeneratedTrees);
+        var output = SoftwareVector512.IsOn ? SoftwareVector512.Force(run.Output, run.GeneratedTrees) : run.Output;
+        var emit = output.Emit(pe);
+        var generated = new HashSet<SyntaxTree>(output.SyntaxTrees.Except(run.Input.SyntaxTrees));
         problems.AddRange(emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => "compile error " + d));
         problems.AddRange(emit.Diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree))
