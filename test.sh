@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command of this repository (README "Quick start", and what .ci/run calls):
 #   1. dotnet build + dotnet test ShapeGen.sln -c Release   (the samples must build; every test project runs)
-#      then the forward-pass tests again with 256-bit and with 128-bit vectors (AVX-512 / AVX2 turned off),
-#      and, on a machine without AVX-512, with the 512-bit kernels run in software
+#      then the forward-pass tests again through the kernels of the other vector widths: 256 and 128 bits (AVX-512 /
+#      AVX2 turned off), or, on a machine without AVX-512, 128 bits and the 512-bit kernels run in software
 #   2. eng/package-smoke-test.sh             (pack, consume from a new project outside the repo; counts as one test)
 # Both always run. The output ends with a line "N passed, N failed"; the exit status is non-zero on any failure.
 set -uo pipefail
@@ -97,10 +97,14 @@ fi
 # Generated networks carry Vector512, Vector256 and Vector128 kernels and the JIT keeps the widest one the CPU runs.
 # On an AVX-512 machine only the 512-bit kernels ran above; turning the wider instruction sets off runs the same
 # numeric tests (conformance, random networks, parallel splits) through the 256-bit and then the 128-bit kernels.
-# On a machine without AVX-512 the 512-bit kernels run too, in software (tests/ShapeGen.Tests/Infrastructure/
-# SoftwareVector512.cs: the test compilations choose them; .NET emulates the instructions lane by lane).
-widths=("256:DOTNET_EnableAVX512=0" "128:DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0")
-if ! grep -qw avx512f /proc/cpuinfo 2>/dev/null; then widths+=("512:SHAPEGEN_TEST_SOFTWARE_VECTOR512=1"); fi
+# On a machine without AVX-512 the 256-bit kernels are the ones that ran above, and the 512-bit kernels run here in
+# software instead (tests/ShapeGen.Tests/Infrastructure/SoftwareVector512.cs: the test compilations choose them, and
+# .NET emulates the instructions lane by lane).
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+    widths=("256:DOTNET_EnableAVX512=0" "128:DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0")
+else
+    widths=("128:DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0" "512:SHAPEGEN_TEST_SOFTWARE_VECTOR512=1")
+fi
 if (( build_status == 0 )); then
     for width in "${widths[@]}"; do
         bits="${width%%:*}"
