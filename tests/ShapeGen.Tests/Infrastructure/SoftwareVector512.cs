@@ -6,7 +6,7 @@ namespace ShapeGen.Tests.Infrastructure;
 
 /// <summary>
 /// Runs the generated 512-bit kernels on machines without AVX-512, so that their numerics are tested wherever the
-/// suite runs (test.sh sets <see cref="Variable"/> for one extra pass of the forward-pass tests on such machines).
+/// suite runs (on such machines test.sh sets <see cref="Variable"/> for one pass of the forward-pass tests).
 /// </summary>
 /// <remarks>
 /// A generated network picks its kernels and its weight layout with <c>Vector512.IsHardwareAccelerated</c>, a constant
