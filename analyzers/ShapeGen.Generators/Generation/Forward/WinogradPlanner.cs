@@ -115,14 +115,31 @@ internal static class WinogradPlanner
         return spacing;
     }
 
-    /// <summary>The most tile rows (a divisor of the tile row count) whose scratch fits <see cref="BandBytes"/>; at least one.</summary>
+    /// <summary>Tiles a band needs at least before its scratch budget matters (see <see cref="BandRows"/>).</summary>
+    private const int MinimumBandTiles = 16;
+
+    /// <summary>
+    /// The most tile rows (a divisor of the tile row count) whose scratch fits <see cref="BandBytes"/>, but at least
+    /// enough rows for <see cref="MinimumBandTiles"/> tiles (or the whole image): every band streams all 16 positions'
+    /// kernels, so a narrow image in small bands (CifarVgg's 8×8 layers: 4 tiles per band) read its megabytes of
+    /// transformed weights once per band from L3 or memory, where the scratch it kept in L2 is a tenth of that.
+    /// </summary>
     private static int BandRows(int tileRows, int tileColumns, int channels, int filters)
     {
         long perRow = 4L * WinogradStep.Positions * tileColumns * (channels + filters);
+        int fitting = 1;
         for (int rows = tileRows; rows > 1; rows--)
         {
-            if (tileRows % rows == 0 && rows * perRow <= BandBytes) return rows;
+            if (tileRows % rows == 0 && rows * perRow <= BandBytes)
+            {
+                fitting = rows;
+                break;
+            }
         }
-        return 1;
+        for (int rows = fitting; rows < tileRows; rows++)
+        {
+            if (tileRows % rows == 0 && rows * tileColumns >= MinimumBandTiles) return rows;
+        }
+        return tileRows;
     }
 }
