@@ -11,7 +11,8 @@ public sealed class WinogradFixture() : SpecCasesFixture("Winograd.Convolutions"
 /// 3×3 convolutions computed by Winograd F(2×2, 3×3) against the naive (double) reference: 'same' padding read from a
 /// copy and from the previous Winograd layer's zero frame, 'valid' padding, filters in blocks of 64, a kernel larger
 /// than L2, BatchNormalization folded into the transformed kernel, fused and unfused activations, bands of one tile
-/// row and several, odd output sizes; and the layers that must stay direct (few channels, strides, the caller's input).
+/// row, of several, and one band for a whole narrow image, odd output sizes; and the layers that must stay direct (few
+/// channels, strides, the caller's input).
 /// </summary>
 public sealed class WinogradTests : IClassFixture<WinogradFixture>
 {
@@ -30,6 +31,8 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
         // 16 → 256 on 6×6 (3×3 tiles), then 256 → 256: a 4 MB transformed kernel, written into the next layer's frame;
         // then 192 filters (three blocks) with elu as a pass.
         ["WideKernel"] = (3, """{"input": [6, 6, 16], "layers": [{"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same", "activation": "relu"}, {"type": "Conv2D", "filters": 256, "kernel": 3, "padding": "same"}, {"type": "Conv2D", "filters": 192, "kernel": 3, "padding": "same", "activation": "elu"}]}"""),
+        // 32×32 outputs, 64 → 128: 16 tiles per row of tiles, and two rows' scratch over the band budget, so bands of one row.
+        ["WideRows"] = (1, """{"input": [32, 32, 64], "layers": [{"type": "Conv2D", "filters": 128, "kernel": 3, "padding": "same", "activation": "relu"}]}"""),
         // Odd output sizes (one more row and column of tiles, only their top and left outputs stored): 11×11 from a
         // padded copy of the caller's input (one extra zero row and column), 11×11 'same' from that layer's frame, 9×9
         // 'valid' from the second one's frame, then a pool and Dense.
@@ -67,7 +70,6 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
     {
         // So that a thread taking the same share of rows in every layer writes the same share of the scratch each time.
         string source = _fixture.GeneratedSource("ValidBatchNorm");
-        static int Constant(string text, string name) => int.Parse(Regex.Match(text, $@"const int {name} = (\d+);").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         int inputBuffer = Constant(source, "WinogradProductsOffset") - Constant(source, "WinogradInputOffset");
         var kernels = GeneratedMethods.All(source, @"private static void Step\d+_Winograd_512");
         Assert.Equal(2, kernels.Length);
@@ -79,6 +81,32 @@ public sealed class WinogradTests : IClassFixture<WinogradFixture>
             Assert.InRange(rows * spacing, inputBuffer - rows * 16 - 16, inputBuffer);
         }
     }
+
+    [Fact]
+    public void Bands_hold_at_least_16_tiles_or_the_whole_image()
+    {
+        // Every band streams all 16 positions' transformed kernels, so a band of a few tiles would read a wide layer's
+        // megabytes of kernels once per band: WideKernel's 256 → 256 layer (3×3 tiles, one row's scratch already over
+        // the band budget) used to run in three bands of 3 tiles.
+        var bands = new List<(string Case, int Rows, int Columns, int Band)>();
+        foreach (string name in Cases.Keys)
+        {
+            foreach (string kernel in GeneratedMethods.All(_fixture.GeneratedSource(name), @"private static void Step\d+_Winograd_512"))
+                bands.Add((name, Constant(kernel, "TileRows"), Constant(kernel, "TileColumns"), Constant(kernel, "BandRows")));
+        }
+        Assert.Equal(Cases.Values.Sum(c => c.Winograd), bands.Count);
+        foreach (var (name, rows, columns, band) in bands)
+        {
+            Assert.Equal(0, rows % band);
+            Assert.True(band == rows || band * columns >= 16, $"{name}: bands of {band} of {rows} rows × {columns} tiles");
+        }
+        Assert.Contains(("WideKernel", 3, 3, 3), bands);
+        Assert.Contains(("WideRows", 16, 16, 1), bands); // the scratch budget still splits a wide image into bands
+        Assert.Contains(bands, b => b.Band > 1 && b.Band < b.Rows);
+    }
+
+    private static int Constant(string text, string name)
+        => int.Parse(Regex.Match(text, $@"const int {name} = (\d+);").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void The_transformed_kernel_is_packed_once_per_position_and_the_scratch_planes_are_not_a_power_of_two_apart()
